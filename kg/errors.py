@@ -1,0 +1,35 @@
+"""Errors raised by kg.
+
+Every error a user can cause is a ``KGError``; its message is one line that says what is
+wrong and, where possible, what to do. The CLI prints it and exits with status 1.
+
+* KGError
+  * InputError        -- an article cannot be read or is not usable text
+  * QueryError        -- a SPARQL query is malformed or names an unknown shipped query
+  * GoldFormatError   -- a gold TSV file does not follow the documented format
+  * OntologyError     -- ontology.ttl is missing or inconsistent
+"""
+
+from __future__ import annotations
+
+__all__ = ["GoldFormatError", "InputError", "KGError", "OntologyError", "QueryError"]
+
+
+class KGError(Exception):
+    """Base class of every error kg raises on purpose."""
+
+
+class InputError(KGError):
+    """An input article is missing, unreadable, empty, binary, too large or not French."""
+
+
+class QueryError(KGError):
+    """A SPARQL query cannot be parsed or run."""
+
+
+class GoldFormatError(KGError):
+    """A gold file does not follow ``eval/gold/README.md``."""
+
+
+class OntologyError(KGError):
+    """The ontology cannot be loaded or lacks a term the code needs."""

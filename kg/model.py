@@ -1,0 +1,131 @@
+"""Frozen data passed between the stages of the pipeline.
+
+``str -> Document -> Sentence/Mention -> Entity, Relation, Fact -> rdflib.Graph``.
+Everything holds character offsets into ``Document.text``, never spaCy objects, so values
+can be compared in tests, hashed and sent between processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "Document",
+    "Entity",
+    "Evidence",
+    "Extraction",
+    "Fact",
+    "Mention",
+    "Relation",
+    "Sentence",
+    "Value",
+]
+
+#: A literal value of a fact role: an amount, a percentage, a rank, a quotation, a date.
+Value = Decimal | int | str | dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article: its text and what is known about it."""
+
+    doc_id: str
+    text: str
+    source: str = ""
+    title: str | None = None
+    date: dt.date | None = None
+    lang: str = "fr"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a document, located by character offsets."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a fact comes from: a sentence and the character span inside the document."""
+
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of text that names (or, for a description, refers to) an entity.
+
+    ``cls`` is the ontology class the mention suggests on its own (``""`` when it says
+    nothing), ``source`` says which rule found it (``ner``, ``shape``, ``list``...).
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    cls: str = ""
+    source: str = "ner"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A real-world thing, one per document however it is written.
+
+    ``key`` is the normalised name the IRI is minted from; ``aliases`` are the other surface
+    forms; ``merges`` records why mentions were folded into this entity.
+    """
+
+    key: str
+    label: str
+    cls: str
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    merges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A binary relation between two entities (by key), with its modality and evidence."""
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: Evidence
+    modality: str = "Asserted"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """An n-ary fact: a class (``FundingRound``, ``Stake``...), entity roles and literal values."""
+
+    cls: str
+    roles: tuple[tuple[str, str], ...]
+    values: tuple[tuple[str, Value], ...]
+    evidence: Evidence
+    modality: str = "Asserted"
+
+    def role(self, name: str) -> str | None:
+        """The entity key filling role ``name``, or None."""
+        return next((key for role, key in self.roles if role == name), None)
+
+    def value(self, name: str) -> Value | None:
+        """The literal value of ``name``, or None."""
+        return next((val for role, val in self.values if role == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one document, ready to become RDF."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    facts: tuple[Fact, ...]

@@ -1,0 +1,238 @@
+"""The ontology as data: classes, properties, their labels, domains, ranges and lexical cues.
+
+``ontology.ttl`` is the single source of truth. Code asks this module which classes and
+properties exist and which words signal them, so adding a property is adding data.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from kg.errors import OntologyError
+
+__all__ = [
+    "KG",
+    "KGR",
+    "ClassInfo",
+    "Ontology",
+    "PropertyInfo",
+    "load_ontology",
+    "ontology_path",
+]
+
+#: Terms of the ontology (classes, properties, modalities).
+KG = Namespace("https://w3id.org/kg/ontology#")
+#: Instances minted by kg: entities, facts, documents, sentences.
+KGR = Namespace("https://w3id.org/kg/id/")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A class of the ontology."""
+
+    name: str
+    labels: dict[str, str]
+    parents: tuple[str, ...]
+    definition: str
+    noun_cues: tuple[str, ...]
+    verb_cues: tuple[str, ...]
+    color: str
+    shape: str
+
+    def label(self, lang: str = "fr") -> str:
+        return self.labels.get(lang) or self.labels.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyInfo:
+    """A property of the ontology with the cues that trigger it."""
+
+    name: str
+    labels: dict[str, str]
+    kind: str  # "object" or "datatype"
+    domain: str
+    range: str
+    symmetric: bool
+    inverse_of: str | None
+    parents: tuple[str, ...]
+    title_cues: tuple[str, ...]
+    verb_cues: tuple[str, ...]
+    inverse_verb_cues: tuple[str, ...]
+    noun_cues: tuple[str, ...]
+    inverse_noun_cues: tuple[str, ...]
+    preposition_cues: tuple[str, ...]
+
+    def label(self, lang: str = "fr") -> str:
+        return self.labels.get(lang) or self.labels.get("en") or self.name
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """Read-only view of ``ontology.ttl``."""
+
+    graph: Graph
+    classes: dict[str, ClassInfo]
+    properties: dict[str, PropertyInfo]
+    modality_cues: dict[str, tuple[str, ...]]
+
+    def ancestors(self, cls: str) -> tuple[str, ...]:
+        """``cls`` and every ``kg:`` class above it, nearest first."""
+        seen: list[str] = []
+        todo = [cls]
+        while todo:
+            current = todo.pop(0)
+            if current in seen or current not in self.classes:
+                continue
+            seen.append(current)
+            todo.extend(self.classes[current].parents)
+        return tuple(seen)
+
+    def is_a(self, cls: str, ancestor: str) -> bool:
+        """True when ``cls`` is ``ancestor`` or one of its subclasses."""
+        return ancestor in self.ancestors(cls)
+
+    def entity_classes(self) -> tuple[str, ...]:
+        """Classes of things named in articles (subclasses of ``kg:Entity``), sorted."""
+        return tuple(sorted(c for c in self.classes if self.is_a(c, "Entity") and c != "Entity"))
+
+    def fact_classes(self) -> tuple[str, ...]:
+        """N-ary fact classes (subclasses of ``kg:Fact`` other than ``kg:Relation``), sorted."""
+        return tuple(
+            sorted(
+                c
+                for c in self.classes
+                if self.is_a(c, "Fact") and c not in {"Fact", "Relation", "Financing"}
+            )
+        )
+
+    def relation_properties(self) -> tuple[str, ...]:
+        """Object properties that link two entities (not roles of n-ary facts), sorted."""
+        return tuple(
+            sorted(
+                p.name
+                for p in self.properties.values()
+                if p.kind == "object"
+                and p.domain in self.classes
+                and self.is_a(p.domain, "Entity")
+                and p.range in self.classes
+                and self.is_a(p.range, "Entity")
+            )
+        )
+
+    def accepts(self, prop: str, subject_cls: str, object_cls: str) -> bool:
+        """True when the property's domain and range admit these classes."""
+        info = self.properties[prop]
+        return self.is_a(subject_cls, info.domain) and self.is_a(object_cls, info.range)
+
+
+def ontology_path() -> Path:
+    """Where ``ontology.ttl`` is: inside the installed package, else at the repository root."""
+    packaged = resources.files("kg").joinpath("ontology.ttl")
+    if packaged.is_file():
+        return Path(str(packaged))
+    root = Path(__file__).resolve().parent.parent / "ontology.ttl"
+    if root.is_file():
+        return root
+    raise OntologyError("ontology.ttl not found in the kg package nor at the repository root")
+
+
+def _local(term: object) -> str:
+    text = str(term)
+    if not text.startswith(str(KG)):
+        return ""
+    return text[len(str(KG)) :]
+
+
+def _labels(graph: Graph, term: URIRef) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for label in sorted(graph.objects(term, RDFS.label), key=str):
+        if isinstance(label, Literal) and label.language:
+            out.setdefault(label.language, str(label))
+    return out
+
+
+def _cues(graph: Graph, term: URIRef, prop: URIRef, lang: str) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            str(o)
+            for o in graph.objects(term, prop)
+            if isinstance(o, Literal) and o.language in (lang, None)
+        )
+    )
+
+
+def _parents(graph: Graph, term: URIRef, link: URIRef) -> tuple[str, ...]:
+    return tuple(sorted(p for p in (_local(o) for o in graph.objects(term, link)) if p))
+
+
+@functools.cache
+def load_ontology(lang: str = "fr") -> Ontology:
+    """Load and index ``ontology.ttl``; cues are those tagged with ``lang``.
+
+    >>> onto = load_ontology()
+    >>> onto.properties["ceoOf"].domain, onto.properties["ceoOf"].range
+    ('Person', 'Organization')
+    >>> onto.is_a("Company", "Agent")
+    True
+    """
+    path = ontology_path()
+    try:
+        graph = Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several unrelated types on bad Turtle
+        raise OntologyError(f"cannot parse {path}: {exc}") from exc
+
+    classes: dict[str, ClassInfo] = {}
+    for term in graph.subjects(RDF.type, OWL.Class):
+        name = _local(term)
+        if not name or not isinstance(term, URIRef):
+            continue
+        classes[name] = ClassInfo(
+            name=name,
+            labels=_labels(graph, term),
+            parents=_parents(graph, term, RDFS.subClassOf),
+            definition=str(graph.value(term, SKOS.definition) or ""),
+            noun_cues=_cues(graph, term, KG.nounCue, lang),
+            verb_cues=_cues(graph, term, KG.verbCue, lang),
+            color=str(graph.value(term, KG.displayColor) or "#97c2fc"),
+            shape=str(graph.value(term, KG.displayShape) or "dot"),
+        )
+
+    properties: dict[str, PropertyInfo] = {}
+    for kind, owl_type in (("object", OWL.ObjectProperty), ("datatype", OWL.DatatypeProperty)):
+        for term in graph.subjects(RDF.type, owl_type):
+            name = _local(term)
+            if not name or not isinstance(term, URIRef):
+                continue
+            domain = graph.value(term, RDFS.domain)
+            range_ = graph.value(term, RDFS.range)
+            inverse = graph.value(term, OWL.inverseOf)
+            properties[name] = PropertyInfo(
+                name=name,
+                labels=_labels(graph, term),
+                kind=kind,
+                domain=_local(domain) or str(domain or ""),
+                range=_local(range_) or str(range_ or ""),
+                symmetric=(term, RDF.type, OWL.SymmetricProperty) in graph,
+                inverse_of=_local(inverse) or None,
+                parents=_parents(graph, term, RDFS.subPropertyOf),
+                title_cues=_cues(graph, term, KG.titleCue, lang),
+                verb_cues=_cues(graph, term, KG.verbCue, lang),
+                inverse_verb_cues=_cues(graph, term, KG.inverseVerbCue, lang),
+                noun_cues=_cues(graph, term, KG.nounCue, lang),
+                inverse_noun_cues=_cues(graph, term, KG.inverseNounCue, lang),
+                preposition_cues=_cues(graph, term, KG.prepositionCue, lang),
+            )
+
+    modality_cues = {
+        _local(term): _cues(graph, term, KG.cue, lang)
+        for term in graph.subjects(RDF.type, KG.Modality)
+    }
+    if not classes or "Entity" not in classes:
+        raise OntologyError(f"{path} declares no kg:Entity class")
+    return Ontology(graph=graph, classes=classes, properties=properties, modality_cues=modality_cues)
