@@ -60,18 +60,23 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A span of text that names (or, for a description, refers to) an entity.
+    """A span of text that names an entity, or a description ("la start-up") that refers to one.
 
-    ``cls`` is the ontology class the mention suggests on its own (``""`` when it says
-    nothing), ``source`` says which rule found it (``ner``, ``shape``, ``list``...).
+    ``votes`` are the ontology classes the mention's own context suggests, with weights
+    (NER label, name shape, a cue noun next to it). ``source`` is ``name`` or ``description``.
+    For a description, ``cue`` is its head noun, ``subject`` tells whether it is the subject of
+    its clause, and ``clause_subject`` is the start offset of its clause's subject, if any.
     """
 
     start: int
     end: int
     text: str
     sentence: int
-    cls: str = ""
-    source: str = "ner"
+    votes: tuple[tuple[str, float], ...] = ()
+    source: str = "name"
+    cue: str = ""
+    subject: bool = False
+    clause_subject: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

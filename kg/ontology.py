@@ -41,6 +41,7 @@ class ClassInfo:
     parents: tuple[str, ...]
     definition: str
     noun_cues: tuple[str, ...]
+    anaphoric_cues: tuple[str, ...]
     verb_cues: tuple[str, ...]
     color: str
     shape: str
@@ -72,7 +73,7 @@ class PropertyInfo:
         return self.labels.get(lang) or self.labels.get("en") or self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: one cached instance per language
 class Ontology:
     """Read-only view of ``ontology.ttl``."""
 
@@ -198,6 +199,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             parents=_parents(graph, term, RDFS.subClassOf),
             definition=str(graph.value(term, SKOS.definition) or ""),
             noun_cues=_cues(graph, term, KG.nounCue, lang),
+            anaphoric_cues=_cues(graph, term, KG.anaphoricCue, lang),
             verb_cues=_cues(graph, term, KG.verbCue, lang),
             color=str(graph.value(term, KG.displayColor) or "#97c2fc"),
             shape=str(graph.value(term, KG.displayShape) or "dot"),

@@ -1,0 +1,348 @@
+"""Find the names (and anaphoric descriptions) of entities in a parsed document.
+
+spaCy's French NER only knows PER/ORG/LOC/MISC and misreads product codes, so names come
+from three sources: NER spans, product-code shapes ("MAI-1-preview", "H100") and capitalised
+brand shapes ("NVIDIA", "DALL-E"). Each mention carries class *votes* from its own context
+(NER label, shape, a cue noun from the ontology next to it); the resolver weighs them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.syntax import CueIndex, clause_head, fold_word
+from kg.lexicon import Lexicon
+from kg.model import Mention
+from kg.nlp import CODE_PATTERN, ORDINAL_PATTERN
+from kg.ontology import Ontology
+
+__all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
+
+_PERSON_PARTICLES = frozenset({"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"})
+_HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
+_NAME_DELIMITERS = frozenset(",;:«»\"“”()[]")
+
+
+class Cues:
+    """The ontology's lexical cues, indexed for matching over tokens."""
+
+    def __init__(self, onto: Ontology) -> None:
+        self.onto = onto
+        self.class_nouns = CueIndex.build(
+            (cue, name) for name, info in onto.classes.items() for cue in info.noun_cues
+        )
+        self.anaphoric = CueIndex.build(
+            (cue, name) for name, info in onto.classes.items() for cue in info.anaphoric_cues
+        )
+        self.titles = CueIndex.build(
+            (cue, p.name) for p in onto.properties.values() for cue in p.title_cues
+        )
+        self.reserved = frozenset(
+            fold_word(cue)
+            for info in onto.classes.values()
+            for cue in (*info.noun_cues, *info.anaphoric_cues)
+        ) | frozenset(fold_word(c) for p in onto.properties.values() for c in p.title_cues)
+
+
+@functools.cache
+def build_cues(onto: Ontology) -> Cues:
+    """Cue indexes for ``onto`` (cached: the ontology is immutable)."""
+    return Cues(onto)
+
+
+def sentence_of_tokens(doc: Doc) -> list[int]:
+    """Index of the (non-blank) sentence of every token; blank sentences get -1."""
+    out = [-1] * len(doc)
+    index = 0
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        for tok in sent:
+            out[tok.i] = index
+        index += 1
+    return out
+
+
+def _surface(text: str, tok: Token) -> str:
+    return text[tok.idx : tok.idx + len(tok)]
+
+
+def _is_titlecase_word(word: str) -> bool:
+    parts = re.split(r"[-'’]", word)
+    return all(p[:1].isupper() and (p[1:].islower() or not p[1:]) and p.isalpha() for p in parts if p)
+
+
+def _is_brand_shape(word: str) -> bool:
+    """ALLCAPS ("NVIDIA"), CamelCase ("SoftBank", "LMArena") or capitalised hyphen ("DALL-E")."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2 or not word[:1].isalpha():
+        return False
+    uppers = sum(c.isupper() for c in letters)
+    return uppers >= 2 and not word.isupper() or (word.isupper() and len(letters) >= 3) or (
+        "-" in word and uppers >= 2
+    )
+
+
+def _first_word_index(sent: Span) -> int:
+    for tok in sent:
+        if tok.is_alpha or any(c.isalnum() for c in tok.text):
+            return tok.i
+    return sent.start
+
+
+class _Finder:
+    """Collects candidate name spans (token ranges) and their class votes for one document."""
+
+    def __init__(self, doc: Doc, text: str, cues: Cues, lex: Lexicon) -> None:
+        self.doc = doc
+        self.text = text
+        self.cues = cues
+        self.lex = lex
+        self.sentence = sentence_of_tokens(doc)
+        self.first_of_sentence = {_first_word_index(s) for s in doc.sents}
+        # words seen capitalised somewhere other than at a sentence start: real names
+        self.mid_sentence_words = {
+            _surface(text, t)
+            for t in doc
+            if t.i not in self.first_of_sentence and _surface(text, t)[:1].isupper()
+        }
+
+    def word(self, tok: Token) -> str:
+        return _surface(self.text, tok)
+
+    # -- candidates -------------------------------------------------------------------
+    def from_ner(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
+        for ent in self.doc.ents:
+            start, end = self._trim(ent.start, ent.end)
+            if start >= end:
+                continue
+            yield start, end, self._ner_votes(ent.label_, start, end)
+
+    def from_shapes(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
+        for tok in self.doc:
+            word = self.word(tok)
+            if CODE_PATTERN.fullmatch(word) and not ORDINAL_PATTERN.match(word):
+                votes = [("Hardware", 1.0)] if _HARDWARE_SHAPE.match(word) else [("AIModel", 1.0)]
+                yield *self._extend(tok.i, tok.i + 1), votes
+            elif _is_brand_shape(word) and fold_word(word) not in self.cues.reserved:
+                if fold_word(word) not in self.lex.currencies and word not in self.lex.scales:
+                    yield *self._extend(tok.i, tok.i + 1), []
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        doc = self.doc
+        while start < end and (
+            fold_word(doc[start].text) in self.lex.leading_words
+            or not any(c.isalnum() for c in doc[start].text)
+        ):
+            start += 1
+        while end > start and not any(c.isalnum() for c in doc[end - 1].text):
+            end -= 1
+        return start, end
+
+    def _extend(self, start: int, end: int) -> tuple[int, int]:
+        """Grow a code or brand over a brand before it and a version or suffix after it."""
+        doc = self.doc
+        sentence = self.sentence[start]
+        if (
+            start > 0
+            and self.sentence[start - 1] == sentence
+            and not doc[start - 1].whitespace_ == ""
+            and _is_brand_shape(self.word(doc[start - 1]))
+            and fold_word(self.word(doc[start - 1])) not in self.cues.reserved
+        ):
+            start -= 1
+        if end < len(doc) and self.sentence[end] == sentence and doc[end - 1].whitespace_:
+            nxt = self.word(doc[end])
+            after = doc[end + 1] if end + 1 < len(doc) else None
+            is_version = nxt.isdigit() and len(nxt) <= 2 and not (after and after.text in ("%",))
+            is_suffix = (
+                _is_titlecase_word(nxt)
+                and doc[end].pos_ in ("PROPN", "NOUN", "ADJ", "X")
+                and fold_word(nxt) not in self.cues.reserved
+            )
+            if is_version or is_suffix:
+                end += 1
+        return start, end
+
+    def _ner_votes(self, label: str, start: int, end: int) -> list[tuple[str, float]]:
+        words = [self.word(t) for t in self.doc[start:end]]
+        has_digit = any(c.isdigit() for w in words for c in w)
+        if label == "PER":
+            names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
+            if not has_digit and all(_is_titlecase_word(w) for w in names):
+                return [("Person", 3.0 if len(names) >= 2 else 1.0)]
+            return []
+        if label == "ORG":
+            return [("Organization", 1.0)]
+        if label == "LOC" and not has_digit:
+            return [("Place", 1.0)]
+        return []
+
+    # -- filters ----------------------------------------------------------------------
+    def acceptable(self, start: int, end: int) -> bool:
+        span_text = self.text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
+        if not any(c.isupper() or c.isdigit() for c in span_text):
+            return False
+        if any(c in _NAME_DELIMITERS for c in span_text) or end - start > 6:
+            return False
+        if fold_word(span_text) in self.cues.reserved:
+            return False
+        if end - start == 1 and start in self.first_of_sentence:
+            word = self.word(self.doc[start])
+            plain = _is_titlecase_word(word) and not any(c.isdigit() for c in word)
+            # capitalised only because it opens the sentence ("Intégration de ...")
+            if plain and word not in self.mid_sentence_words and self.doc[start].pos_ != "PROPN":
+                return False
+        return True
+
+    # -- context votes ----------------------------------------------------------------
+    def context_votes(self, start: int, end: int) -> list[tuple[str, float]]:
+        doc, votes = self.doc, []
+        sentence = self.sentence[start]
+        # "le modèle X", "15 000 GPU X": a singular (or abbreviated) cue noun right before
+        for i in range(max(0, start - 3), start):
+            for cue_end, cls in self.cues.class_nouns.match(doc, i):
+                if cue_end == start and self._names_one(doc[cue_end - 1]):
+                    votes.append((cls, 2.0))
+        # "X, la start-up ...": a determiner and a cue noun in apposition after the name
+        j = end
+        if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "DET":
+            for _, cls in self.cues.class_nouns.match(doc, j + 2):
+                if self.sentence[j + 2] == sentence:
+                    votes.append((cls, 2.0))
+        head = doc[start:end].root
+        # "deux modèles : A et B" and "le modèle, A,": the name hangs off a cue noun
+        for tok in conjuncts_up(head):
+            if tok.dep_ in ("appos", "parataxis", "dep") and tok.head.pos_ == "NOUN":
+                for _, cls in self.cues.class_nouns.match(doc, tok.head.i):
+                    votes.append((cls, 2.0))
+        # "X est une start-up": the name is the subject of a copular cue noun
+        if head.dep_ == "nsubj" and any(c.dep_ == "cop" for c in head.head.children):
+            for _, cls in self.cues.class_nouns.match(doc, head.head.i):
+                votes.append((cls, 2.0))
+        return votes
+
+    def colon_list_votes(self, spans: list[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[str, float]]]:
+        """Names listed after "cue noun ... :" get the cue's class ("deux modèles : A, B et C")."""
+        doc, out = self.doc, {}
+        starts = {s: (s, e) for s, e in spans}
+        for sent in doc.sents:
+            for tok in sent:
+                matches = self.cues.class_nouns.match(doc, tok.i)
+                if not matches or tok.pos_ != "NOUN":
+                    continue
+                colon = next(
+                    (t.i for t in doc[tok.i + 1 : min(sent.end, tok.i + 8)] if t.text == ":"), None
+                )
+                if colon is None:
+                    continue
+                expect_item = True
+                for t in doc[colon + 1 : sent.end]:
+                    if expect_item and t.i in starts:
+                        out.setdefault(starts[t.i], []).extend((cls, 2.0) for _, cls in matches)
+                        expect_item = False
+                    elif t.text in (",", "et", "ou"):
+                        expect_item = True
+                    elif not (expect_item and t.pos_ == "DET"):
+                        expect_item = False
+        return out
+
+    @staticmethod
+    def _names_one(tok: Token) -> bool:
+        """A singular noun, or an abbreviation ("GPU"): it names one thing, not a collection."""
+        number = tok.morph.get("Number")
+        if tok.text.isupper():
+            return True
+        return number == ["Sing"] or (not number and not tok.text.endswith(("s", "x")))
+
+    # -- descriptions -----------------------------------------------------------------
+    def descriptions(self, taken: set[int]) -> Iterable[Mention]:
+        doc = self.doc
+        for tok in doc:
+            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or not self._names_one(tok):
+                continue
+            matches = self.cues.anaphoric.match(doc, tok.i)
+            if not matches:
+                continue
+            det = next((c for c in tok.children if c.dep_ == "det" and c.i < tok.i), None)
+            if det is None or fold_word(det.text) not in (self.lex.definites | self.lex.demonstratives):
+                continue
+            cue_end, cls = matches[0]
+            if cue_end < len(doc) and cue_end in taken:  # "la start-up Mistral": a name follows
+                continue
+            clause = clause_head(tok)
+            clause_subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            subject = tok.dep_ in ("nsubj", "nsubj:pass")
+            clause_subject = None
+            if clause_subjects and clause_subjects[0].i != tok.i:
+                clause_subject = clause_subjects[0].idx
+            start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
+            yield Mention(
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                sentence=self.sentence[tok.i],
+                votes=((cls, 2.0),),
+                source="description",
+                cue=" ".join(fold_word(t.lemma_) for t in doc[tok.i : cue_end]),
+                subject=subject,
+                clause_subject=clause_subject,
+            )
+
+
+def _merge_overlaps(
+    spans: list[tuple[int, int, list[tuple[str, float]]]],
+) -> list[tuple[int, int, list[tuple[str, float]]]]:
+    """Union overlapping candidate spans; their votes add up."""
+    merged: list[tuple[int, int, list[tuple[str, float]]]] = []
+    for start, end, votes in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_votes = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), last_votes + votes)
+        else:
+            merged.append((start, end, list(votes)))
+    return merged
+
+
+def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[Mention]:
+    """Names and descriptions in ``doc`` (parsed from ``text``), sorted by position."""
+    finder = _Finder(doc, text, build_cues(onto), lex)
+    candidates = _merge_overlaps([*finder.from_ner(), *finder.from_shapes()])
+    candidates = [
+        (s, e, v)
+        for s, e, v in candidates
+        if finder.acceptable(s, e) and finder.sentence[s] >= 0 and finder.sentence[s] == finder.sentence[e - 1]
+    ]
+    list_votes = finder.colon_list_votes([(s, e) for s, e, _ in candidates])
+    mentions: list[Mention] = []
+    taken: set[int] = set()
+    for start, end, votes in candidates:
+        all_votes = votes + finder.context_votes(start, end) + list_votes.get((start, end), [])
+        head = doc[start:end].root
+        char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        taken.update(range(start, end))
+        mentions.append(
+            Mention(
+                start=char_start,
+                end=char_end,
+                text=text[char_start:char_end],
+                sentence=finder.sentence[start],
+                votes=tuple(sorted(all_votes)),
+                source="name",
+                subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head)),
+            )
+        )
+    mentions.extend(finder.descriptions(taken))
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def conjuncts_up(tok: Token) -> list[Token]:
+    """The token and the first conjunct it is coordinated to ("A et B" -> B gives [B, A])."""
+    out = [tok]
+    while out[-1].dep_ == "conj" and out[-1].head is not out[-1]:
+        out.append(out[-1].head)
+    return out

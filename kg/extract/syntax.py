@@ -1,0 +1,109 @@
+"""Small helpers over spaCy tokens shared by the extractors: cues, clauses, subjects."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "CueIndex",
+    "clause_head",
+    "conjuncts",
+    "fold_word",
+    "subjects",
+]
+
+_SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
+_INHERITING_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
+
+
+def fold_word(text: str) -> str:
+    """Lower-case, typographic apostrophes straightened: the form cues are compared in."""
+    return unicodedata.normalize("NFC", text).lower().replace("’", "'")
+
+
+@dataclass
+class CueIndex:
+    """Multi-word cues looked up by their first word (lemma or surface form).
+
+    >>> index = CueIndex.build([("maison mère", "developedBy")])
+    >>> sorted(index.first_words)
+    ['maison']
+    """
+
+    first_words: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, cues: Iterable[tuple[str, str]]) -> CueIndex:
+        index = cls()
+        for phrase, payload in sorted(set(cues)):
+            words = tuple(fold_word(w) for w in phrase.replace("'", "' ").split())
+            index.first_words.setdefault(words[0], []).append((words, payload))
+        for entries in index.first_words.values():
+            entries.sort(key=lambda e: (-len(e[0]), e))
+        return index
+
+    def match(self, doc: Doc | Span, i: int) -> list[tuple[int, str]]:
+        """Cues starting at token ``i``: ``(end_token, payload)``, longest first."""
+        tok = doc[i]
+        found: list[tuple[int, str]] = []
+        for first in {fold_word(tok.text), fold_word(tok.lemma_)}:
+            for words, payload in self.first_words.get(first, ()):
+                end = i + len(words)
+                if end <= len(doc) and all(
+                    w in (fold_word(doc[j].text), fold_word(doc[j].lemma_))
+                    for w, j in zip(words[1:], range(i + 1, end), strict=True)
+                ):
+                    found.append((end, payload))
+        return sorted(set(found), key=lambda f: (-f[0], f[1]))
+
+    def __contains__(self, word: str) -> bool:
+        return fold_word(word) in self.first_words
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and every token coordinated with it ("A, B et C"), in text order."""
+    out = [token]
+    todo = [token]
+    while todo:
+        for child in todo.pop().children:
+            if child.dep_ == "conj" and child not in out:
+                out.append(child)
+                todo.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def clause_head(token: Token) -> Token:
+    """The verb (or root) of the clause ``token`` belongs to."""
+    current = token
+    while current.head is not current and current.pos_ not in ("VERB", "AUX"):
+        current = current.head
+    return current
+
+
+def subjects(verb: Token) -> list[Token]:
+    """Subjects of ``verb``, inherited from the governing verb for xcomp/conj/advcl clauses."""
+    seen: set[int] = set()
+    current = verb
+    while current.i not in seen:
+        seen.add(current.i)
+        own = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+        if own:
+            return [t for s in own for t in conjuncts(s)]
+        if current.dep_ not in _INHERITING_DEPS or current.head is current:
+            return []
+        current = current.head
+    return []
+
+
+def walk_up(token: Token, limit: int = 6) -> Iterator[Token]:
+    """The token and its ancestors, nearest first, at most ``limit`` steps."""
+    current = token
+    for _ in range(limit):
+        yield current
+        if current.head is current:
+            return
+        current = current.head

@@ -1,0 +1,55 @@
+"""Language data (numbers, money, dates, ordinals) read from ``kg/data/<lang>.toml``."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from kg.errors import KGError
+
+__all__ = ["Lexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists for one language."""
+
+    lang: str
+    currencies: dict[str, str]
+    scales: dict[str, int]
+    ordinals: dict[str, int]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    approximations: tuple[str, ...]
+    leading_words: frozenset[str]
+    legal_suffixes: frozenset[str]
+    demonstratives: frozenset[str]
+    definites: frozenset[str]
+
+
+@functools.cache
+def load_lexicon(lang: str = "fr") -> Lexicon:
+    """Load the word lists of ``lang``.
+
+    >>> load_lexicon("fr").scales["milliards"]
+    9
+    """
+    resource = resources.files("kg").joinpath("data", f"{lang}.toml")
+    if not resource.is_file():
+        raise KGError(f"no language data for {lang!r} (expected kg/data/{lang}.toml)")
+    data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    return Lexicon(
+        lang=lang,
+        currencies=dict(data["currencies"]),
+        scales=dict(data["scales"]),
+        ordinals=dict(data["ordinals"]),
+        months=dict(data["months"]),
+        weekdays=dict(data["weekdays"]),
+        approximations=tuple(data["approximations"]["words"]),
+        leading_words=frozenset(data["names"]["leading"]),
+        legal_suffixes=frozenset(data["names"]["legal_suffixes"]),
+        demonstratives=frozenset(data["function_words"]["demonstratives"]),
+        definites=frozenset(data["function_words"]["definites"]),
+    )

@@ -1,0 +1,141 @@
+"""The only module that loads spaCy: the French pipeline plus two small tokenisation fixes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import KGError
+
+__all__ = [
+    "CODE_PATTERN",
+    "DEFAULT_MODEL",
+    "ORDINAL_PATTERN", "load_pipeline", "mask_codes", "merge_hyphenated", "parse", "sentence_hints"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "fr_core_news_md"
+
+
+# A product code: a word holding letters and digits ("MAI-1-preview", "H100", "gemini-2.5-flash"),
+# not an ordinal ("13e") and not a bare number.
+CODE_PATTERN = re.compile(r"(?<![\w-])(?=[\w.\-]*[^\W\d_])(?=[\w.\-]*\d)[^\W_][\w.\-]*[^\W_]")
+ORDINAL_PATTERN = re.compile(r"^\d+(?:e|er|re|ère|ème|eme|è)s?$", re.IGNORECASE)
+
+
+def mask_codes(text: str) -> str:
+    """Replace product codes with same-length capitalised letter strings.
+
+    The statistical French models tag unseen codes such as "MAI-Voice-1" as punctuation and
+    cut sentences around them. A same-length stand-in ("Maivoicexxx") parses as a proper noun
+    and keeps every character offset valid, so spans map back to the original text.
+
+    >>> mask_codes("MAI-1-preview utilise des GPU H100.")
+    'Maixxpreview utilise des GPU Hxxx.'
+    """
+
+    def stand_in(match: re.Match[str]) -> str:
+        word = match.group()
+        if ORDINAL_PATTERN.match(word):
+            return word
+        letters = "".join(c if c.isalpha() else "x" for c in word).lower()
+        return letters[0].upper() + letters[1:] if letters[0].isalpha() else "X" + letters[1:]
+
+    return CODE_PATTERN.sub(stand_in, text)
+
+
+def merge_hyphenated(doc: Doc) -> Doc:
+    """Merge words the tokenizer split on an inner hyphen ("start-up", "grok-3-preview-02-24").
+
+    spaCy's French tokenizer splits some hyphenated names at a sentence start or after digits,
+    and the parser then cuts sentences inside them. A hyphen with no space on either side
+    joins its neighbours into one token.
+    """
+    spans = []
+    i = 1
+    while i < len(doc) - 1:
+        tok = doc[i]
+        if (
+            tok.text == "-"
+            and not doc[i - 1].whitespace_
+            and not tok.whitespace_
+            and doc[i - 1].text.strip()
+            and doc[i + 1].text[:1].isalnum()
+        ):
+            start = i - 1
+            end = i + 2
+            # extend over chains such as a-b-c, where the tokenizer split several times
+            while (
+                end < len(doc) - 1
+                and doc[end].text == "-"
+                and not doc[end - 1].whitespace_
+                and not doc[end].whitespace_
+                and doc[end + 1].text[:1].isalnum()
+            ):
+                end += 2
+            while spans and spans[-1][1] > start:  # overlapping chain: keep the union
+                start = min(start, spans.pop()[0])
+            spans.append((start, end))
+            i = end
+        else:
+            i += 1
+    if spans:
+        with doc.retokenize() as retokenizer:
+            for start, end in spans:
+                retokenizer.merge(doc[start:end])
+    return doc
+
+
+_SENTENCE_END = frozenset({".", "!", "?", "…", "...", "!»", "?»", ".»"})
+
+
+def sentence_hints(doc: Doc) -> Doc:
+    """Fix every sentence boundary before the parser runs.
+
+    A sentence starts after a line break (titles, bullets, paragraphs) or after final
+    punctuation followed by a word that is not lower-case. Deciding this by rule keeps the
+    parser from cutting sentences inside names it does not know.
+    """
+    for i in range(1, len(doc)):
+        previous, token = doc[i - 1], doc[i]
+        if token.is_space:
+            token.is_sent_start = False
+        elif "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+        else:
+            token.is_sent_start = (
+                previous.text in _SENTENCE_END
+                and bool(previous.whitespace_)
+                and not token.text[:1].islower()
+            )
+    return doc
+
+
+Language.component("kg_merge_hyphenated")(merge_hyphenated)
+Language.component("kg_sentence_hints")(sentence_hints)
+
+
+@functools.cache
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load the spaCy pipeline once per process, with kg's tokenisation fixes added."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise KGError(
+            f"spaCy model {model!r} is not installed; install it with pip "
+            f"(it is a dependency of kg: pip install -e .)"
+        ) from exc
+    nlp.add_pipe("kg_merge_hyphenated", first=True)
+    nlp.add_pipe("kg_sentence_hints", before="parser")
+    log.debug("loaded %s with pipes %s", model, nlp.pipe_names)
+    return nlp
+
+
+def parse(text: str, nlp: Language | None = None) -> Doc:
+    """Parse ``text`` with product codes masked; token offsets index the original text."""
+    return (nlp or load_pipeline())(mask_codes(text))

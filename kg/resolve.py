@@ -1,0 +1,229 @@
+"""Mentions -> entities: one entity per real-world thing in a document, typed by weighed votes.
+
+Names are grouped by a normalised key (case, accents, spaces and legal suffixes ignored:
+"OpenAI", "Open AI" and "OpenAI Inc." are one entity; "Microsoft" and "Microsoft AI" stay
+two). A lone surname joins the person whose full name ends with it. Definite descriptions
+("la start-up", "ce modèle") join the entity they refer to, by salience rules, or are
+left out. Every merge is recorded with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.lexicon import Lexicon
+from kg.model import Entity, Mention
+from kg.ontology import Ontology
+
+__all__ = ["Resolution", "decide_class", "entity_key", "finalize_entities", "resolve_mentions"]
+
+#: How many sentences back a description may look for what it refers to.
+_LOOKBACK = 3
+#: The class of an entity nothing tells more about: a named thing in business news that is
+#: neither a person, an organisation nor a place is most often a product.
+_DEFAULT_CLASS = "Product"
+
+
+def entity_key(label: str, lex: Lexicon | None = None) -> str:
+    """The normalised name an entity's IRI is minted from.
+
+    >>> entity_key("Open AI"), entity_key("OpenAI Inc."), entity_key("Microsoft AI")
+    ('openai', 'openai', 'microsoftai')
+    """
+    words = unicodedata.normalize("NFKD", label).casefold().replace("’", "'").split()
+    suffixes = lex.legal_suffixes if lex else frozenset({"inc", "inc.", "sa", "sas", "ltd"})
+    while len(words) > 1 and words[-1].strip(",") in suffixes:
+        words.pop()
+    key = "".join(c for w in words for c in w if c.isalnum() and not unicodedata.combining(c))
+    return key or "x" + hashlib.sha256(label.encode()).hexdigest()[:16]
+
+
+def decide_class(votes: Iterable[tuple[str, float]], onto: Ontology) -> tuple[str, float]:
+    """The leaf entity class best supported by ``votes``, and its score.
+
+    A vote for a class also supports its subclasses ("Artifact" helps AIModel, Product and
+    Hardware); "Company" wins over "Organization" when anything says company.
+    """
+    totals: Counter[str] = Counter()
+    for cls, weight in votes:
+        totals[cls] += weight
+    if not totals:
+        return _DEFAULT_CLASS, 0.0
+    leaves = [c for c in onto.entity_classes() if c not in ("Agent", "Artifact")]
+    scores = {leaf: sum(totals[a] for a in onto.ancestors(leaf)) for leaf in leaves}
+    best = max(scores.values())
+    if best <= 0:
+        return _DEFAULT_CLASS, 0.0
+    winners = [leaf for leaf in leaves if scores[leaf] == best]
+    if "Company" in winners and "Organization" in winners:
+        winners.remove("Company" if totals["Company"] == 0 else "Organization")
+    if _DEFAULT_CLASS in winners:  # a tie between artefact kinds: nothing says more
+        return _DEFAULT_CLASS, best
+    return sorted(winners)[0], best
+
+
+@dataclass
+class _Group:
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+
+    def votes(self) -> list[tuple[str, float]]:
+        return [v for m in self.mentions for v in m.votes]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Entities of a document and, for every mention span, the key of its entity."""
+
+    groups: dict[str, _Group]
+    keys: dict[tuple[int, int], str]
+    preliminary: dict[str, str]
+
+    def key_at(self, start: int, end: int) -> str | None:
+        """Entity key of the mention covering ``[start, end)`` exactly or containing it."""
+        exact = self.keys.get((start, end))
+        if exact:
+            return exact
+        for (s, e), key in self.keys.items():
+            if s <= start and end <= e:
+                return key
+        return None
+
+
+def _person_surname_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, str]:
+    """Map the key of a lone surname ("Suleyman") to the full name's key."""
+    full_names: dict[str, list[str]] = defaultdict(list)
+    for key, group in groups.items():
+        cls, _ = decide_class(group.votes(), onto)
+        label = group.mentions[0].text
+        if cls == "Person" and len(label.split()) >= 2:
+            full_names[entity_key(label.split()[-1])].append(key)
+    return {
+        key: full_names[key][0]
+        for key, group in groups.items()
+        if len(group.mentions[0].text.split()) == 1 and len(full_names.get(key, [])) == 1
+    }
+
+
+def _compatible(cue_class: str, candidate_class: str | None, onto: Ontology) -> bool:
+    if candidate_class is None:
+        return True
+    family = "Organization" if onto.is_a(cue_class, "Organization") else cue_class
+    return onto.is_a(candidate_class, family)
+
+
+def _antecedent(
+    desc: Mention,
+    resolved: Sequence[tuple[Mention, str]],
+    memory: dict[str, str],
+    classes: dict[str, str | None],
+    onto: Ontology,
+) -> tuple[str | None, str]:
+    """The entity a description refers to, and the rule that decided it."""
+    cue_class = desc.votes[0][0]
+    if desc.subject and desc.cue in memory:
+        return memory[desc.cue], f"'{desc.cue}' already referred to it"
+    candidates = [
+        (m, key)
+        for m, key in resolved
+        if m.end <= desc.start
+        and desc.sentence - m.sentence <= _LOOKBACK
+        and _compatible(cue_class, classes.get(key), onto)
+    ]
+    same = [(m, k) for m, k in candidates if m.sentence == desc.sentence]
+    others = [
+        (m, k)
+        for m, k in same
+        if desc.clause_subject is None or not m.start <= desc.clause_subject < m.end
+    ]
+    if others:
+        return others[-1][1], "nearest earlier name in the sentence"
+    known = [(m, k) for m, k in same if classes.get(k) is not None]
+    if known:
+        return known[-1][1], "subject of the sentence"
+    for sentence in range(desc.sentence - 1, desc.sentence - _LOOKBACK - 1, -1):
+        in_sentence = [(m, k) for m, k in candidates if m.sentence == sentence]
+        if in_sentence:
+            subjects = [(m, k) for m, k in in_sentence if m.subject]
+            if subjects:
+                return subjects[0][1], "subject of a previous sentence"
+            return in_sentence[-1][1], "last name of a previous sentence"
+    return None, ""
+
+
+def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexicon) -> Resolution:
+    """Group name mentions into entities and attach descriptions to their antecedents."""
+    groups: dict[str, _Group] = {}
+    for m in mentions:
+        if m.source == "name":
+            key = entity_key(m.text, lex)
+            groups.setdefault(key, _Group(key)).mentions.append(m)
+    for short, full in sorted(_person_surname_merges(groups, onto).items()):
+        if short == full:
+            continue
+        target = groups[full]
+        moved = groups.pop(short)
+        target.mentions.extend(moved.mentions)
+        target.merges.append(f"'{moved.mentions[0].text}' is the surname of '{target.mentions[0].text}'")
+        for m in moved.mentions:
+            if m.votes and m.votes[0][0] != "Person":
+                target.merges[-1] += " (its own context disagreed)"
+
+    keys = {(m.start, m.end): key for key, g in groups.items() for m in g.mentions}
+    classes: dict[str, str | None] = {
+        key: (decide_class(g.votes(), onto)[0] if g.votes() else None) for key, g in groups.items()
+    }
+    memory: dict[str, str] = {}
+    resolved: list[tuple[Mention, str]] = []
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        if m.source == "name":
+            resolved.append((m, keys[(m.start, m.end)]))
+            continue
+        key, reason = _antecedent(m, resolved, memory, classes, onto)
+        if key is None:
+            continue
+        memory[m.cue] = key
+        keys[(m.start, m.end)] = key
+        groups[key].mentions.append(m)
+        groups[key].merges.append(f"'{m.text}' (sentence {m.sentence}) refers to it: {reason}")
+        resolved.append((m, key))
+    for group in groups.values():
+        group.mentions.sort(key=lambda m: (m.start, m.end))
+    preliminary = {key: decide_class(g.votes(), onto)[0] for key, g in groups.items()}
+    return Resolution(groups=groups, keys=keys, preliminary=preliminary)
+
+
+def _label_and_aliases(names: Sequence[Mention]) -> tuple[str, tuple[str, ...]]:
+    forms = Counter(unicodedata.normalize("NFC", m.text) for m in names)
+    first = {}
+    for m in names:
+        first.setdefault(unicodedata.normalize("NFC", m.text), m.start)
+    label = sorted(forms, key=lambda f: (-forms[f], -len(f), first[f]))[0]
+    return label, tuple(sorted(f for f in forms if f != label))
+
+
+def finalize_entities(
+    resolution: Resolution, extra_votes: dict[str, list[tuple[str, float]]], *, onto: Ontology
+) -> tuple[Entity, ...]:
+    """Entities with their final class: their mentions' votes plus the roles they play."""
+    entities = []
+    for key, group in sorted(resolution.groups.items()):
+        names = [m for m in group.mentions if m.source == "name"]
+        label, aliases = _label_and_aliases(names)
+        cls, _ = decide_class(group.votes() + extra_votes.get(key, []), onto)
+        entities.append(
+            Entity(
+                key=key,
+                label=label,
+                cls=cls,
+                aliases=aliases,
+                mentions=tuple(group.mentions),
+                merges=tuple(group.merges),
+            )
+        )
+    return tuple(entities)
