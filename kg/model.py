@@ -62,8 +62,9 @@ class Evidence:
 class Mention:
     """A span of text that names an entity, or a description ("la start-up") that refers to one.
 
-    ``votes`` are the ontology classes the mention's own context suggests, with weights
-    (NER label, name shape, a cue noun next to it). ``source`` is ``name`` or ``description``.
+    ``votes`` are the ontology classes the mention's own context suggests, with weights (name
+    shape, a cue noun next to it); ``ner_votes`` are those of spaCy's NER label, which are
+    averaged over an entity's mentions. ``source`` is ``name`` or ``description``.
     For a description, ``cue`` is its head noun, ``subject`` tells whether it is the subject of
     its clause, and ``clause_subject`` is the start offset of its clause's subject, if any.
     """
@@ -73,6 +74,7 @@ class Mention:
     text: str
     sentence: int
     votes: tuple[tuple[str, float], ...] = ()
+    ner_votes: tuple[tuple[str, float], ...] = ()
     source: str = "name"
     cue: str = ""
     subject: bool = False

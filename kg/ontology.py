@@ -45,6 +45,11 @@ class ClassInfo:
     verb_cues: tuple[str, ...]
     color: str
     shape: str
+    required_roles: tuple[str, ...] = ()
+    subject_role: str | None = None
+    object_role: str | None = None
+    quantity_roles: tuple[str, ...] = ()
+    requires_quantity: bool = False
 
     def label(self, lang: str = "fr") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -68,6 +73,7 @@ class PropertyInfo:
     noun_cues: tuple[str, ...]
     inverse_noun_cues: tuple[str, ...]
     preposition_cues: tuple[str, ...]
+    cue_context: str | None = None
 
     def label(self, lang: str = "fr") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -172,6 +178,17 @@ def _parents(graph: Graph, term: URIRef, link: URIRef) -> tuple[str, ...]:
     return tuple(sorted(p for p in (_local(o) for o in graph.objects(term, link)) if p))
 
 
+def _required_roles(graph: Graph, term: URIRef) -> tuple[str, ...]:
+    """Properties a class restricts to ``owl:minCardinality`` >= 1: the roles a fact needs."""
+    roles = []
+    for restriction in graph.objects(term, RDFS.subClassOf):
+        minimum = graph.value(restriction, OWL.minCardinality)
+        prop = graph.value(restriction, OWL.onProperty)
+        if minimum is not None and prop is not None and int(minimum) >= 1:
+            roles.append(_local(prop))
+    return tuple(sorted(r for r in roles if r))
+
+
 @functools.cache
 def load_ontology(lang: str = "fr") -> Ontology:
     """Load and index ``ontology.ttl``; cues are those tagged with ``lang``.
@@ -203,6 +220,11 @@ def load_ontology(lang: str = "fr") -> Ontology:
             verb_cues=_cues(graph, term, KG.verbCue, lang),
             color=str(graph.value(term, KG.displayColor) or "#97c2fc"),
             shape=str(graph.value(term, KG.displayShape) or "dot"),
+            required_roles=_required_roles(graph, term),
+            subject_role=_local(graph.value(term, KG.subjectRole)) or None,
+            object_role=_local(graph.value(term, KG.objectRole)) or None,
+            quantity_roles=_parents(graph, term, KG.quantityRole),
+            requires_quantity=bool(graph.value(term, KG.requiresQuantity)),
         )
 
     properties: dict[str, PropertyInfo] = {}
@@ -229,6 +251,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 noun_cues=_cues(graph, term, KG.nounCue, lang),
                 inverse_noun_cues=_cues(graph, term, KG.inverseNounCue, lang),
                 preposition_cues=_cues(graph, term, KG.prepositionCue, lang),
+                cue_context=_local(graph.value(term, KG.cueContext)) or None,
             )
 
     modality_cues = {

@@ -73,7 +73,14 @@ class _Group:
     merges: list[str] = field(default_factory=list)
 
     def votes(self) -> list[tuple[str, float]]:
-        return [v for m in self.mentions for v in m.votes]
+        """Context votes of every mention, plus NER votes averaged over the names.
+
+        NER labels are noisy and repeat with every mention; averaging keeps five "LOC" tags
+        on a product name from outweighing one clear cue.
+        """
+        names = [m for m in self.mentions if m.source == "name"] or [None]
+        ner = [(cls, w / len(names)) for m in names if m for cls, w in m.ner_votes]
+        return [v for m in self.mentions for v in m.votes] + ner
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,8 @@ def _antecedent(
     ]
     if others:
         return others[-1][1], "nearest earlier name in the sentence"
-    known = [(m, k) for m, k in same if classes.get(k) is not None]
+    # the clause's own subject, when nothing else fits and it is known to be of the right kind
+    known = [(m, k) for m, k in same if classes.get(k) is not None or m.source == "description"]
     if known:
         return known[-1][1], "subject of the sentence"
     for sentence in range(desc.sentence - 1, desc.sentence - _LOOKBACK - 1, -1):

@@ -1,12 +1,10 @@
 """Interactive HTML view of a kg graph: networkx -> vis-network data -> one offline page.
 
-The page is self-contained (vis-network's JS and CSS are inlined from the copy shipped inside
-pyvis, and a Content-Security-Policy forbids any request), deterministic (same graph, same bytes)
-and safe with hostile article text: every string from an article is HTML-escaped before it goes
-into a tooltip or the legend, and the JSON embedded in ``<script>`` elements cannot close them.
-
-Colours, shapes and class labels come from ``ontology.ttl`` (``kg:displayColor``,
-``kg:displayShape``), never from this module.
+The page is self-contained (vis-network inlined from the copy shipped in pyvis; a
+Content-Security-Policy forbids every request), deterministic (same graph, same bytes) and safe
+with hostile article text: article strings are HTML-escaped before they reach a tooltip or the
+legend, and the JSON embedded in ``<script>`` elements cannot close them. Colours, shapes and
+class labels come from ``ontology.ttl`` (``kg:displayColor``, ``kg:displayShape``).
 """
 
 from __future__ import annotations
@@ -58,8 +56,7 @@ _UI = {
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ lang }}">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
 script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>{{ heading }}</title>
@@ -68,15 +65,15 @@ script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 html, body { margin: 0; height: 100%; font: 14px system-ui, sans-serif; color: #222; }
 body { display: flex; flex-direction: column; } main { flex: 1; position: relative; }
 header { padding: 6px 14px; border-bottom: 1px solid #ddd; } h1 { font-size: 18px; margin: 0; }
-header p, details, .kg-src { margin: 2px 0; color: #666; font-size: 12px; }
+header p, details, .kg-src, .kg-iri { margin: 2px 0; color: #666; font-size: 12px; }
 #mynetwork { position: absolute; inset: 0; } #kg-legend li { list-style: none; }
 #kg-legend { position: absolute; top: 10px; right: 10px; background: rgba(255,255,255,.9);
   border: 1px solid #ccc; padding: 0 10px; font-size: 12px; } #kg-legend ul { padding: 0; }
 .kg-swatch, .kg-dashed { display: inline-block; width: 12px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #555; border-radius: 50%; }
-.kg-swatch-box { border-radius: 2px; }
+.kg-swatch-box { border-radius: 2px; } .kg-tip ul { margin: 2px 0; }
 .kg-dashed { width: 18px; height: 0; border: 0; border-top: 2px dashed; border-radius: 0; }
-.kg-tip { max-width: 420px; white-space: normal; font-size: 12px; } .kg-tip ul { margin: 2px 0; }
+.kg-tip { max-width: 420px; white-space: normal; font: 12px system-ui, sans-serif; }
 </style>
 </head>
 <body>
@@ -85,8 +82,8 @@ header p, details, .kg-src { margin: 2px 0; color: #666; font-size: 12px; }
 {% for doc in documents %}<li>{{ doc }}</li>{% endfor %}</ul></details>{% endif %}</header>
 <main><div id="mynetwork"></div><aside id="kg-legend"><h2 class="kg-src">{{ ui.legend }}</h2><ul>
 {% for cls, color, shape, label in legend %}<li data-class="{{ cls }}" data-color="{{ color }}">\
-<span class="kg-swatch{{ ' kg-swatch-box' if shape == 'box' }}" style="background:{{ color }}">\
-</span>{{ label }}</li>
+<span class="kg-swatch{{ ' kg-swatch-box' if shape in ('box', 'square') }}" \
+style="background:{{ color }}"></span>{{ label }}</li>
 {% endfor %}{% if hedged %}<li class="kg-hedged"><span class="kg-dashed"></span>{{ ui.hedged }}</li>
 {% endif %}</ul></aside></main>
 <script>{{ vis_js }}</script>
@@ -173,7 +170,7 @@ def _local_name(iri: object) -> str:
 
 
 def _evidence_html(items: list[Mapping[str, Any]], ui: Mapping[str, str]) -> str:
-    if not items:
+    if not items:  # roles of n-ary facts carry their evidence on the fact node
         return ""
     lines = [
         f"<li>« {_esc(e.get('sentence', ''))} » <span class='kg-src'>{_esc(e.get('doc', ''))}"
@@ -187,7 +184,7 @@ def _evidence_html(items: list[Mapping[str, Any]], ui: Mapping[str, str]) -> str
 
 def _node_title(iri: str, attrs: Mapping[str, Any], lang: str) -> str:
     ui = _ui(lang)
-    class_label = _class_style(str(attrs.get("cls", "")), str(attrs.get("kind", "")), lang)[2]
+    class_label = _class_style(str(attrs.get("cls", "")), str(attrs.get("kind", "entity")), lang)[2]
     modality = _term_label(str(attrs.get("modality", "Asserted")), lang)
     parts = [
         f"<b>{_esc(attrs.get('label') or _local_name(iri))}</b>",
@@ -209,26 +206,11 @@ def _node_title(iri: str, attrs: Mapping[str, Any], lang: str) -> str:
 def _edge_title(nxg: nx.MultiDiGraph, edge: tuple, lang: str) -> str:
     u, v, key, attrs = edge
     names = [_esc(nxg.nodes[n].get("label") or _local_name(n)) for n in (u, v)]
-    modality = str(attrs.get("modality", "Asserted"))
+    modality = _term_label(str(attrs.get("modality", "Asserted")), lang)
     return (
         f"<b>{names[0]}</b> → {_esc(attrs.get('label') or key)} → <b>{names[1]}</b>"
-        f"<div>{_esc(_term_label(modality, lang))}</div>"
-        + _evidence_html(attrs.get("evidence") or [], _ui(lang))
+        f"<div>{_esc(modality)}</div>" + _evidence_html(attrs.get("evidence") or [], _ui(lang))
     )
-
-
-def _node_size(degree: int) -> float:
-    # sqrt keeps hubs visible without letting them swallow their neighbours.
-    return round(min(_SIZE_MAX, _SIZE_MIN + 4 * math.sqrt(degree)), 1)
-
-
-def _grid_positions(node_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """Deterministic square grid; a stand-in until a real layout (igraph) lands."""
-    columns = max(1, math.ceil(math.sqrt(len(node_ids))))
-    return {
-        node: ((i % columns) * _GRID_STEP, (i // columns) * _GRID_STEP)
-        for i, node in enumerate(node_ids)
-    }
 
 
 def _vis_node(nxg: nx.MultiDiGraph, iri: str, lang: str) -> dict[str, Any]:
@@ -236,40 +218,47 @@ def _vis_node(nxg: nx.MultiDiGraph, iri: str, lang: str) -> dict[str, Any]:
     cls, kind = str(attrs.get("cls", "")), str(attrs.get("kind", "entity"))
     color, shape, _ = _class_style(cls, kind, lang)
     hedged = _hedged(attrs)
+    # Keep the class colour under the pointer; vis-network's default blue hides the class.
+    focus = {"background": color, "border": "#111111"}
     node: dict[str, Any] = {
         "id": iri,
         "label": str(attrs.get("label") or _local_name(iri)),
         "title": _node_title(iri, attrs, lang),
         "cls": cls,
         "shape": shape,
-        "color": {"background": color, "border": "#333333" if hedged else color},
+        "color": {
+            "background": color,
+            "border": "#333333" if hedged else color,
+            "highlight": focus,
+            "hover": focus,
+        },
         "borderWidth": 2 if hedged else 1,
         "shapeProperties": {"borderDashes": [5, 4] if hedged else False},
     }
     if kind == "fact":
         # n-ary facts are hubs of roles, not actors: keep them small and wrapped.
-        node.update(font={"size": 10}, margin=5, widthConstraint={"maximum": 150})
-    node["size"] = 10 if kind == "fact" else _node_size(nxg.degree(iri))
+        node.update(font={"size": 10}, margin=5, widthConstraint={"maximum": 150}, size=10)
+    else:  # sqrt keeps hubs visible without letting them swallow their neighbours
+        node["size"] = round(min(_SIZE_MAX, _SIZE_MIN + 4 * math.sqrt(nxg.degree(iri))), 1)
     return node
 
 
 def _vis_nodes(nxg: nx.MultiDiGraph, lang: str, large: bool) -> list[dict]:
-    node_ids = sorted(nxg.nodes, key=str)
-    nodes = [_vis_node(nxg, iri, lang) for iri in node_ids]
+    nodes = [_vis_node(nxg, iri, lang) for iri in sorted(nxg.nodes, key=str)]
     if large:
-        # Grid order groups classes together so the picture is at least readable by colour.
-        by_class = sorted(node_ids, key=lambda n: (str(nxg.nodes[n].get("cls", "")), str(n)))
-        positions = _grid_positions(by_class)
-        for node in nodes:
-            node["x"], node["y"] = positions[node["id"]]
-            node["physics"] = False
+        _place_on_grid(nodes)
     return nodes
 
 
+def _place_on_grid(nodes: list[dict[str, Any]]) -> None:
+    """Fixed square grid grouped by class; a stand-in until a real layout (igraph) lands."""
+    columns = math.ceil(math.sqrt(len(nodes)))
+    for i, node in enumerate(sorted(nodes, key=lambda n: (n["cls"], str(n["id"])))):
+        node.update(x=(i % columns) * _GRID_STEP, y=(i // columns) * _GRID_STEP)
+
+
 def _vis_edges(nxg: nx.MultiDiGraph, lang: str) -> list[dict]:
-    ordered = sorted(
-        nxg.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))
-    )
+    ordered = sorted(nxg.edges(keys=True, data=True), key=lambda e: tuple(map(str, e[:3])))
     return [
         {
             # Explicit ids: otherwise vis-network mints random uuids in the browser.
@@ -288,7 +277,8 @@ def _vis_edges(nxg: nx.MultiDiGraph, lang: str) -> list[dict]:
 def _legend(nxg: nx.MultiDiGraph, lang: str) -> list[tuple[str, str, str, str]]:
     """(class, colour, shape, label) of each class present, sorted by label."""
     present: dict[str, str] = {}
-    for _, attrs in nxg.nodes(data=True):
+    for iri in sorted(nxg.nodes, key=str):
+        attrs = nxg.nodes[iri]
         present.setdefault(str(attrs.get("cls", "")), str(attrs.get("kind", "entity")))
     rows = [(cls, *_class_style(cls, kind, lang)) for cls, kind in present.items()]
     return sorted(rows, key=lambda row: (row[3].casefold(), row[0]))
@@ -297,12 +287,13 @@ def _legend(nxg: nx.MultiDiGraph, lang: str) -> list[tuple[str, str, str, str]]:
 def _options(net: Network, large: bool) -> dict[str, Any]:
     """pyvis's default vis-network options, adjusted for kg."""
     options: dict[str, Any] = json.loads(net.options.to_json())
+    small = len(net.nodes) <= 100  # vis-network's improved layout gives up above that
     # Longer springs than vis-network's default leave room for the edge labels.
     options["physics"].update(
         enabled=not large, barnesHut={"springLength": 170, "avoidOverlap": 0.3}
     )
     # A fixed seed makes vis-network's initial placement, hence the drawing, reproducible.
-    options["layout"] = {"randomSeed": 7, "improvedLayout": not large}
+    options["layout"] = {"randomSeed": 7, "improvedLayout": small}
     options["edges"].update(
         arrows={"to": {"enabled": True, "scaleFactor": 0.6}},
         color={"color": "#8a8a8a", "highlight": "#333333", "inherit": False},

@@ -238,6 +238,16 @@ def test_viz_styles_facts_hedges_and_degree(page: str) -> None:
     assert sizes["hub"] <= viz._SIZE_MAX and sizes["hub"] > sizes["n0"]
 
 
+def test_viz_tooltip_caps_evidence_list() -> None:
+    g = nx.MultiDiGraph()
+    sentences = [_evidence(f"Phrase numéro {i}.", 20 * i) for i in range(viz.MAX_EVIDENCE + 2)]
+    _entity(g, "hub", "Company", "Hub", evidence=sentences)
+    (node,) = _Page(to_html(g)).json_block("kg-data")["nodes"]
+    assert node["title"].count("<li>« Phrase numéro") == viz.MAX_EVIDENCE
+    assert f"({viz.MAX_EVIDENCE + 2})" in node["title"] and "+ 2 autres" in node["title"]
+    assert "doc-1 [20–36]" in node["title"]  # document id and character offsets
+
+
 def test_viz_large_graph_has_fixed_layout_without_physics() -> None:
     g = nx.MultiDiGraph()
     for i in range(PHYSICS_MAX_NODES + 1):

@@ -1,0 +1,78 @@
+"""Extraction: a parsed document -> entities, relations and n-ary facts (an ``Extraction``).
+
+The stages run in this order, each a plain function over offsets:
+``find_mentions -> resolve_mentions -> find_facts / find_quotes -> find_relations ->
+finalize_entities -> contract check``. Classes decided late (from the roles entities play)
+are checked against the ontology's domains and ranges before anything leaves this package.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from spacy.tokens import Doc
+
+from kg.extract.context import Context
+from kg.extract.facts import complete, find_facts, find_quotes
+from kg.extract.mentions import find_mentions
+from kg.extract.quantities import find_quantities
+from kg.extract.relations import find_relations
+from kg.lexicon import load_lexicon
+from kg.model import Document, Extraction, Sentence
+from kg.ontology import load_ontology
+from kg.resolve import finalize_entities, resolve_mentions
+
+__all__ = ["extract", "split_sentences"]
+
+log = logging.getLogger(__name__)
+
+
+def split_sentences(doc: Doc) -> tuple[Sentence, ...]:
+    """Non-blank sentences of ``doc`` with offsets trimmed of surrounding whitespace."""
+    out = []
+    for sent in doc.sents:
+        stripped = sent.text.strip()
+        if not stripped:
+            continue
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        out.append(Sentence(index=len(out), start=start, end=start + len(stripped), text=""))
+    return tuple(out)
+
+
+def extract(document: Document, doc: Doc) -> Extraction:
+    """Everything the rules find in ``document``, parsed as ``doc`` (see ``kg.nlp.parse``)."""
+    onto = load_ontology(document.lang)
+    lex = load_lexicon(document.lang)
+    text = document.text
+    sentences = tuple(
+        Sentence(s.index, s.start, s.end, text[s.start : s.end]) for s in split_sentences(doc)
+    )
+    mentions = find_mentions(doc, text, onto=onto, lex=lex)
+    resolution = resolve_mentions(mentions, onto=onto, lex=lex)
+    quantities = find_quantities(text, lang=document.lang, anchor=document.date)
+    ctx = Context(doc, text, resolution, quantities, onto)
+
+    facts = find_facts(ctx) + find_quotes(ctx)
+    facts_by_sentence: dict[int, set[str]] = defaultdict(set)
+    ranked_items: dict[int, str] = {}
+    for fact in facts:
+        facts_by_sentence[fact.evidence.sentence].add(fact.cls)
+        item = fact.role("rankedItem")
+        if item:
+            ranked_items[fact.evidence.sentence] = item
+    relations = find_relations(ctx, facts_by_sentence=facts_by_sentence, ranked_items=ranked_items)
+
+    entities = finalize_entities(resolution, ctx.role_votes, onto=onto)
+    classes = {e.key: e.cls for e in entities}
+    kept = [r for r in relations if onto.accepts(r.predicate, classes[r.subject], classes[r.object])]
+    for dropped in set(relations) - set(kept):
+        log.debug("dropped %s: classes break the ontology's domain or range", dropped)
+    facts = complete(facts, classes, ctx)
+    return Extraction(
+        document=document,
+        sentences=sentences,
+        entities=entities,
+        relations=tuple(kept),
+        facts=tuple(sorted(facts, key=lambda f: (f.evidence.start, f.evidence.end, f.cls))),
+    )

@@ -120,7 +120,7 @@ class _Finder:
             start, end = self._trim(ent.start, ent.end)
             if start >= end:
                 continue
-            yield start, end, self._ner_votes(ent.label_, start, end)
+            yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(ent.label_, start, end)]
 
     def from_shapes(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
         for tok in self.doc:
@@ -218,6 +218,8 @@ class _Finder:
         # "deux modèles : A et B" and "le modèle, A,": the name hangs off a cue noun
         for tok in conjuncts_up(head):
             if tok.dep_ in ("appos", "parataxis", "dep") and tok.head.pos_ == "NOUN":
+                if tok.head.i == start - 1 and not self._names_one(tok.head):
+                    continue  # "les produits Microsoft": the products of Microsoft
                 for _, cls in self.cues.class_nouns.match(doc, tok.head.i):
                     votes.append((cls, 2.0))
         # "X est une start-up": the name is the subject of a copular cue noun
@@ -254,10 +256,11 @@ class _Finder:
     @staticmethod
     def _names_one(tok: Token) -> bool:
         """A singular noun, or an abbreviation ("GPU"): it names one thing, not a collection."""
-        number = tok.morph.get("Number")
         if tok.text.isupper():
             return True
-        return number == ["Sing"] or (not number and not tok.text.endswith(("s", "x")))
+        if tok.text.endswith(("s", "x")):  # French plural, whatever the tagger says
+            return False
+        return tok.morph.get("Number") in (["Sing"], [])
 
     # -- descriptions -----------------------------------------------------------------
     def descriptions(self, taken: set[int]) -> Iterable[Mention]:
@@ -321,7 +324,9 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
     mentions: list[Mention] = []
     taken: set[int] = set()
     for start, end, votes in candidates:
-        all_votes = votes + finder.context_votes(start, end) + list_votes.get((start, end), [])
+        all_votes = [v for v in votes if not v[0].startswith("ner:")]
+        all_votes += finder.context_votes(start, end) + list_votes.get((start, end), [])
+        ner_votes = [(c[4:], w) for c, w in votes if c.startswith("ner:")]
         head = doc[start:end].root
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
@@ -332,6 +337,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 text=text[char_start:char_end],
                 sentence=finder.sentence[start],
                 votes=tuple(sorted(all_votes)),
+                ner_votes=tuple(sorted(ner_votes)),
                 source="name",
                 subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head)),
             )

@@ -1,0 +1,146 @@
+"""What the relation and fact extractors share about one parsed document."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.mentions import sentence_of_tokens
+from kg.extract.quantities import Quantity
+from kg.extract.syntax import clause_head, conjuncts, fold_word
+from kg.model import Evidence
+from kg.ontology import Ontology
+from kg.resolve import Resolution, decide_class
+
+__all__ = ["Context"]
+
+#: A class decided by fewer votes than this can still be corrected by the roles it plays.
+_FIRM_SCORE = 2.0
+_NEGATORS = frozenset({"ne", "n'"})
+
+
+class Context:
+    """A parsed document with its entities, quantities and modality cues, indexed by token."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        text: str,
+        resolution: Resolution,
+        quantities: list[Quantity],
+        onto: Ontology,
+    ) -> None:
+        self.doc = doc
+        self.text = text
+        self.resolution = resolution
+        self.onto = onto
+        self.sentence = sentence_of_tokens(doc)
+        self.quantities = quantities
+        self.role_votes: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        self.token_key: dict[int, str] = {}
+        for (start, end), key in resolution.keys.items():
+            for tok in doc.char_span(start, end, alignment_mode="expand") or ():
+                self.token_key[tok.i] = key
+        self.classes: dict[str, tuple[str, float]] = {
+            key: decide_class(group.votes(), onto) for key, group in resolution.groups.items()
+        }
+        self.modality_cues = {
+            name: frozenset(fold_word(c) for c in cues) for name, cues in onto.modality_cues.items()
+        }
+
+    # -- entities ---------------------------------------------------------------------
+    def key(self, tok: Token) -> str | None:
+        return self.token_key.get(tok.i)
+
+    def keys_of(self, tokens: Iterable[Token]) -> list[str]:
+        """Entities named by these tokens or their coordinated tokens, in order, no repeats."""
+        out: list[str] = []
+        for tok in tokens:
+            for conj in conjuncts(tok):
+                key = self.key(conj)
+                if key and key not in out:
+                    out.append(key)
+        return out
+
+    def mention_before(self, i: int, sentence: int) -> tuple[str, int] | None:
+        """Entity (and first token) of the mention that ends right before token ``i``."""
+        j = i - 1
+        if j < 0 or self.sentence[j] != sentence or j not in self.token_key:
+            return None
+        key = self.token_key[j]
+        while j - 1 >= 0 and self.token_key.get(j - 1) == key:
+            j -= 1
+        return key, j
+
+    def mention_after(self, i: int, sentence: int, skip_det: bool = True) -> tuple[str, int] | None:
+        """Entity (and last token) of the mention starting at token ``i`` (after a determiner)."""
+        j = i
+        if skip_det and j < len(self.doc) and self.doc[j].pos_ == "DET" and j not in self.token_key:
+            j += 1
+        if j >= len(self.doc) or self.sentence[j] != sentence or j not in self.token_key:
+            return None
+        key = self.token_key[j]
+        while j + 1 < len(self.doc) and self.token_key.get(j + 1) == key:
+            j += 1
+        return key, j
+
+    def fits(self, key: str, required: str) -> bool:
+        """The entity is of class ``required``, or too weakly typed to say it is not."""
+        cls, score = self.classes[key]
+        if required not in self.onto.classes or self.onto.is_a(cls, required):
+            return True
+        return score < _FIRM_SCORE and not (cls == "Person" and score > 0)
+
+    def vote(self, key: str, required: str) -> None:
+        """Record that the entity plays a role whose range is ``required``."""
+        if required in self.onto.classes and required != "Entity":
+            self.role_votes[key].append((required, 3.0))
+
+    # -- quantities and evidence --------------------------------------------------------
+    def quantities_in(self, sentence: int, kind: str) -> list[Quantity]:
+        return [
+            q for q in self.quantities if q.kind == kind and self.sentence_at(q.start) == sentence
+        ]
+
+    def sentence_at(self, char: int) -> int:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return self.sentence[span.start] if span is not None and len(span) else -1
+
+    def evidence(self, sentence: int, tokens: Iterable[Token], chars: Iterable[int] = ()) -> Evidence:
+        points = [p for t in tokens for p in (t.idx, t.idx + len(t))] + list(chars)
+        return Evidence(sentence=sentence, start=min(points), end=max(points))
+
+    # -- modality ---------------------------------------------------------------------
+    def modality(self, trigger: Token) -> str:
+        """Asserted, Possible, Reported or Negated, from the words governing ``trigger``."""
+        chain = [trigger if trigger.pos_ in ("VERB", "AUX") else clause_head(trigger)]
+        while chain[-1].dep_ in ("xcomp", "ccomp") and chain[-1].head is not chain[-1]:
+            chain.append(chain[-1].head)
+        words = {fold_word(t.lemma_) for t in chain} | {fold_word(t.text) for t in chain}
+        children = [c for t in chain for c in t.children]
+        child_words = {fold_word(c.text) for c in children} | {fold_word(c.lemma_) for c in children}
+        if (child_words & _NEGATORS and child_words & self.modality_cues.get("Negated", set())) or (
+            words & self.modality_cues.get("Negated", set())
+        ):
+            return "Negated"
+        if words & self.modality_cues.get("Possible", set()):
+            return "Possible"
+        if child_words & self.modality_cues.get("Possible", set()) and any(
+            c.dep_.startswith("advmod") for c in children
+        ):
+            return "Possible"
+        moods = [m for t in chain for m in t.morph.get("Mood")] + [
+            m for c in children if c.dep_.startswith("aux") for m in c.morph.get("Mood")
+        ]
+        if "Cnd" in moods:
+            return "Reported"
+        sentence = self.sentence[trigger.i]
+        if any(
+            fold_word(t.text) in self.modality_cues.get("Reported", set())
+            for t in self.doc
+            if self.sentence[t.i] == sentence and t.pos_ == "ADP"
+        ):
+            return "Reported"
+        return "Asserted"

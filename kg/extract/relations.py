@@ -1,0 +1,279 @@
+"""Binary relations between entities, triggered by the ontology's cues.
+
+Each property of ``ontology.ttl`` lists the words that express it: verbs whose subject is
+the property's subject (``kg:verbCue``) or its object (``kg:inverseVerbCue``), nouns
+("collaboration avec X"), titles ("X, PDG de Y"), nouns naming the object ("la maison mère
+de X") and prepositions ("derrière X"). The rules here only know these *kinds* of cue;
+which words they are, and which classes a relation accepts, comes from the ontology.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract.context import Context
+from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, subjects
+from kg.model import Relation
+from kg.resolve import decide_class
+
+__all__ = ["find_relations"]
+
+_OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
+_OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
+
+
+def _strip_reflexive(cue: str) -> str:
+    return cue[2:] if cue.startswith(("s'", "s’")) else cue
+
+
+class _Cues:
+    def __init__(self, ctx: Context) -> None:
+        props = [ctx.onto.properties[p] for p in ctx.onto.relation_properties()]
+        self.verbs = CueIndex.build(
+            [(_strip_reflexive(c), f"{p.name}:direct") for p in props for c in p.verb_cues]
+            + [(_strip_reflexive(c), f"{p.name}:inverse") for p in props for c in p.inverse_verb_cues]
+        )
+        self.nouns = CueIndex.build((c, p.name) for p in props for c in p.noun_cues)
+        self.inverse_nouns = CueIndex.build((c, p.name) for p in props for c in p.inverse_noun_cues)
+        self.titles = CueIndex.build((c, p.name) for p in props for c in p.title_cues)
+        self.prepositions = CueIndex.build(
+            (c, p.name) for p in props for c in p.preposition_cues
+        )
+        self.context = {p.name: p.cue_context for p in props}
+
+
+class _Extractor:
+    def __init__(
+        self,
+        ctx: Context,
+        facts_in: dict[int, set[str]],
+        subject_of_fact: dict[int, str],
+    ) -> None:
+        self.ctx = ctx
+        self.cues = _Cues(ctx)
+        self.facts_in = facts_in
+        self.subject_of_fact = subject_of_fact
+        self.found: dict[tuple[str, str, str, int], Relation] = {}
+
+    def add(
+        self,
+        subject: str,
+        prop: str,
+        obj: str,
+        trigger: Token,
+        tokens: list[Token],
+        modality: str | None = None,
+        vote: bool = True,
+    ) -> None:
+        ctx = self.ctx
+        info = ctx.onto.properties[prop]
+        if subject == obj or not (ctx.fits(subject, info.domain) and ctx.fits(obj, info.range)):
+            return
+        if info.symmetric and obj < subject:
+            subject, obj = obj, subject
+        sentence = ctx.sentence[trigger.i]
+        key = (subject, prop, obj, sentence)
+        if key in self.found:
+            return
+        if vote:
+            ctx.vote(subject, info.domain)
+            ctx.vote(obj, info.range)
+        self.found[key] = Relation(
+            subject=subject,
+            predicate=prop,
+            object=obj,
+            evidence=ctx.evidence(sentence, [trigger, *tokens]),
+            modality=modality or ctx.modality(trigger),
+        )
+
+    # -- objects of a verb or noun -----------------------------------------------------
+    def object_keys(self, head: Token) -> list[str]:
+        """Entities a verb or noun takes as complements, looking through cue nouns."""
+        keys: list[str] = []
+        for child in head.children:
+            if child.dep_ not in _OBJECT_DEPS or child.i < head.i and child.dep_ != "obj":
+                continue
+            for tok in conjuncts(child):
+                key = self.ctx.key(tok)
+                if key:
+                    keys.append(key)
+                elif tok.pos_ == "NOUN":  # "des informations pour X", "deux modèles : A et B"
+                    keys.extend(
+                        k
+                        for grand in tok.children
+                        if grand.dep_ in ("nmod", "appos", "flat", "amod")
+                        for k in self.ctx.keys_of([grand])
+                    )
+        return list(dict.fromkeys(keys))
+
+    def subject_keys(self, verb: Token) -> list[str]:
+        subs = subjects(verb)
+        keys = self.ctx.keys_of(subs)
+        # "A et B discutent": the parser may hang A elsewhere; the surface order is reliable
+        for sub in subs:
+            prev = self.ctx.mention_before(sub.i - 1, self.ctx.sentence[sub.i])
+            if prev and self.ctx.doc[sub.i - 1].text in ("et", ","):
+                keys.append(prev[0])
+        return list(dict.fromkeys(keys))
+
+    def passive(self, verb: Token) -> bool:
+        return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
+
+    def agent_keys(self, verb: Token) -> list[str]:
+        return self.ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
+
+    # -- rules -------------------------------------------------------------------------
+    def verbs(self) -> None:
+        doc = self.ctx.doc
+        for tok in doc:
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            for _, payload in self.cues.verbs.match(doc, tok.i):
+                prop, direction = payload.split(":")
+                if self.cues.context[prop]:
+                    continue
+                subs, objs = self.subject_keys(tok), self.object_keys(tok)
+                if self.passive(tok):
+                    subs, objs = self.agent_keys(tok), subs
+                if direction == "inverse":
+                    subs, objs = objs, subs
+                info = self.ctx.onto.properties[prop]
+                pairs = [(s, o) for s in subs for o in objs]
+                if info.symmetric and not objs:
+                    pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
+                for s, o in pairs:
+                    self.add(s, prop, o, tok, [])
+
+    def nouns(self) -> None:
+        doc = self.ctx.doc
+        for tok in doc:
+            if tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            for _, prop in self.cues.nouns.match(doc, tok.i):
+                objs = self.ctx.keys_of(c for c in tok.children if c.dep_ == "nmod")
+                if tok.dep_ == "appos" and self.ctx.key(tok.head):
+                    subs = [self.ctx.key(tok.head) or ""]
+                else:
+                    subs = self.subject_keys(clause_head(tok))
+                for s in subs:
+                    for o in objs:
+                        self.add(s, prop, o, tok, [])
+
+    def inverse_nouns(self) -> None:
+        """'Y, la maison mère de X' / 'la maison mère de X' (resolved to Y): X prop Y."""
+        doc = self.ctx.doc
+        for tok in doc:
+            for end, prop in self.cues.inverse_nouns.match(doc, tok.i):
+                owner = self.ctx.key(tok) or (
+                    self.ctx.key(tok.head) if tok.dep_ == "appos" else None
+                )
+                if not owner:
+                    continue
+                last = doc[end - 1]
+                for child in (*tok.children, *last.children):
+                    if child.dep_ == "nmod":
+                        for obj in self.ctx.keys_of([child]):
+                            self.add(obj, prop, owner, tok, [child])
+
+    def titles(self) -> None:
+        """'X, PDG de Y', 'le PDG de Y, X', 'X est le PDG de Y'."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for tok in doc:
+            for end, prop in self.cues.titles.match(doc, tok.i):
+                sentence = ctx.sentence[tok.i]
+                if end >= len(doc) or fold_word(doc[end].text) not in _OF:
+                    continue
+                org = ctx.mention_after(end + 1, sentence)
+                if not org:
+                    continue
+                start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].pos_ == "DET" else tok.i
+                person, modality = None, "Asserted"  # an appositive title is taken as given
+                if start > 0 and doc[start - 1].text == ",":
+                    person = ctx.mention_before(start - 1, sentence)
+                elif start > 0 and doc[start - 1].lemma_ in ("être", "devenir", "rester"):
+                    person = ctx.mention_before(start - 1, sentence)
+                    modality = ctx.modality(doc[start - 1])
+                if person is None and org[1] + 2 < len(doc) and doc[org[1] + 1].text == ",":
+                    person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
+                if person:
+                    self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def prepositions(self) -> None:
+        """'derrière X' in a ranking, 'basée à X': the nearest fitting entity on the left."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for tok in doc:
+            for end, prop in self.cues.prepositions.match(doc, tok.i):
+                sentence = ctx.sentence[tok.i]
+                needed = self.cues.context[prop]
+                if needed and needed not in self.facts_in.get(sentence, set()):
+                    continue
+                target = ctx.mention_after(end, sentence)
+                if not target:
+                    continue
+                subject = self.subject_of_fact.get(sentence) if needed else None
+                if subject is None:
+                    subject = self.nearest_left(tok.i, sentence, prop)
+                if subject:
+                    self.add(subject, prop, target[0], tok, [doc[target[1]]])
+
+    def nearest_left(self, i: int, sentence: int, prop: str) -> str | None:
+        domain = self.ctx.onto.properties[prop].domain
+        for j in range(i - 1, -1, -1):
+            if self.ctx.sentence[j] != sentence:
+                return None
+            key = self.ctx.token_key.get(j)
+            if key and self.ctx.fits(key, domain):
+                return key
+        return None
+
+    def containment(self) -> None:
+        """'Microsoft AI' next to 'Microsoft': an organisation named after another is part of it.
+
+        Runs last, on classes updated with the roles entities already play, and casts no
+        vote: it is an inference from names, only drawn between known organisations.
+        """
+        ctx = self.ctx
+        names = {
+            key: next((m.text for m in g.mentions if m.source == "name"), "")
+            for key, g in ctx.resolution.groups.items()
+        }
+        organizations = {
+            key
+            for key, group in ctx.resolution.groups.items()
+            if ctx.onto.is_a(
+                decide_class(group.votes() + ctx.role_votes.get(key, []), ctx.onto)[0],
+                "Organization",
+            )
+        }
+        for key in sorted(organizations):
+            for parent in sorted(organizations - {key}):
+                if not names[key].startswith(names[parent] + " "):
+                    continue
+                first = next(m for m in ctx.resolution.groups[key].mentions if m.source == "name")
+                span = ctx.doc.char_span(first.start, first.end, alignment_mode="expand")
+                if span is not None:
+                    self.add(key, "subOrganizationOf", parent, span.root, list(span), vote=False)
+
+
+def find_relations(
+    ctx: Context,
+    *,
+    facts_by_sentence: dict[int, set[str]] | None = None,
+    ranked_items: dict[int, str] | None = None,
+) -> list[Relation]:
+    """Every binary relation the cues of the ontology find in ``ctx``, in text order.
+
+    ``facts_by_sentence`` (fact classes per sentence) enables the cues that only apply next to
+    a fact ("derrière X" in a ranking); ``ranked_items`` gives their subject per sentence.
+    """
+    extractor = _Extractor(ctx, facts_by_sentence or {}, ranked_items or {})
+    extractor.titles()
+    extractor.verbs()
+    extractor.nouns()
+    extractor.inverse_nouns()
+    extractor.prepositions()
+    extractor.containment()
+    return sorted(
+        extractor.found.values(),
+        key=lambda r: (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object),
+    )
