@@ -1,0 +1,51 @@
+"""kg: offline, deterministic knowledge graphs from French business news.
+
+The pipeline is ``build`` (files -> RDF graph), then ``query`` (SPARQL), ``evaluate`` (against
+a gold file), ``to_networkx`` and ``to_html`` / ``write_html`` (the interactive graph).
+"""
+
+from kg.errors import GoldFormatError, InputError, KGError, OntologyError, QueryError
+from kg.evaluate import EvalReport, evaluate, format_report, load_gold
+from kg.graph import to_networkx
+from kg.ontology import KG, KGR, load_ontology
+from kg.pipeline import BuildResult, Summary, build, build_documents, summarize, write_outputs
+from kg.rdf import to_rdf, to_turtle, write_turtle
+from kg.sparql import QueryResult, format_table, load_graph, query
+from kg.viz import to_html, write_html
+
+#: ``kg.eval`` is ``kg.evaluate``: the CLI command ``kg eval`` wraps it.
+eval = evaluate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KG",
+    "KGR",
+    "BuildResult",
+    "EvalReport",
+    "GoldFormatError",
+    "InputError",
+    "KGError",
+    "OntologyError",
+    "QueryError",
+    "QueryResult",
+    "Summary",
+    "build",
+    "build_documents",
+    "eval",
+    "evaluate",
+    "format_report",
+    "format_table",
+    "load_gold",
+    "load_graph",
+    "load_ontology",
+    "query",
+    "summarize",
+    "to_html",
+    "to_networkx",
+    "to_rdf",
+    "to_turtle",
+    "write_html",
+    "write_outputs",
+    "write_turtle",
+]

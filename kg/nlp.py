@@ -15,7 +15,13 @@ from kg.errors import KGError
 __all__ = [
     "CODE_PATTERN",
     "DEFAULT_MODEL",
-    "ORDINAL_PATTERN", "load_pipeline", "mask_codes", "merge_hyphenated", "parse", "sentence_hints"]
+    "ORDINAL_PATTERN",
+    "load_pipeline",
+    "mask_codes",
+    "merge_hyphenated",
+    "parse",
+    "sentence_hints",
+]
 
 log = logging.getLogger(__name__)
 

@@ -260,4 +260,6 @@ def load_ontology(lang: str = "fr") -> Ontology:
     }
     if not classes or "Entity" not in classes:
         raise OntologyError(f"{path} declares no kg:Entity class")
-    return Ontology(graph=graph, classes=classes, properties=properties, modality_cues=modality_cues)
+    return Ontology(
+        graph=graph, classes=classes, properties=properties, modality_cues=modality_cues
+    )

@@ -177,7 +177,9 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         target = groups[full]
         moved = groups.pop(short)
         target.mentions.extend(moved.mentions)
-        target.merges.append(f"'{moved.mentions[0].text}' is the surname of '{target.mentions[0].text}'")
+        target.merges.append(
+            f"'{moved.mentions[0].text}' is the surname of '{target.mentions[0].text}'"
+        )
         for m in moved.mentions:
             if m.votes and m.votes[0][0] != "Person":
                 target.merges[-1] += " (its own context disagreed)"

@@ -65,7 +65,9 @@ def extract(document: Document, doc: Doc) -> Extraction:
 
     entities = finalize_entities(resolution, ctx.role_votes, onto=onto)
     classes = {e.key: e.cls for e in entities}
-    kept = [r for r in relations if onto.accepts(r.predicate, classes[r.subject], classes[r.object])]
+    kept = [
+        r for r in relations if onto.accepts(r.predicate, classes[r.subject], classes[r.object])
+    ]
     for dropped in set(relations) - set(kept):
         log.debug("dropped %s: classes break the ontology's domain or range", dropped)
     facts = complete(facts, classes, ctx)

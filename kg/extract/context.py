@@ -108,7 +108,9 @@ class Context:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
         return self.sentence[span.start] if span is not None and len(span) else -1
 
-    def evidence(self, sentence: int, tokens: Iterable[Token], chars: Iterable[int] = ()) -> Evidence:
+    def evidence(
+        self, sentence: int, tokens: Iterable[Token], chars: Iterable[int] = ()
+    ) -> Evidence:
         points = [p for t in tokens for p in (t.idx, t.idx + len(t))] + list(chars)
         return Evidence(sentence=sentence, start=min(points), end=max(points))
 
@@ -120,7 +122,9 @@ class Context:
             chain.append(chain[-1].head)
         words = {fold_word(t.lemma_) for t in chain} | {fold_word(t.text) for t in chain}
         children = [c for t in chain for c in t.children]
-        child_words = {fold_word(c.text) for c in children} | {fold_word(c.lemma_) for c in children}
+        child_words = {fold_word(c.text) for c in children} | {
+            fold_word(c.lemma_) for c in children
+        }
         if (child_words & _NEGATORS and child_words & self.modality_cues.get("Negated", set())) or (
             words & self.modality_cues.get("Negated", set())
         ):

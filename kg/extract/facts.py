@@ -88,7 +88,7 @@ class _FactFinder:
         ctx, doc = self.ctx, self.ctx.doc
         drafts: dict[tuple[str, int], dict[str, object]] = {}
         for tok in doc:
-            for end, cls in self.triggers.match(doc, tok.i):
+            for _end, cls in self.triggers.match(doc, tok.i):
                 info = ctx.onto.classes[cls]
                 sentence = ctx.sentence[tok.i]
                 if sentence < 0:
@@ -106,7 +106,11 @@ class _FactFinder:
                     roles.append((info.subject_role, subs[0]))
                 values: list[tuple[str, Value]] = []
                 quantities = sorted(
-                    (q for kind in ("money", "percent", "rank", "date") for q in ctx.quantities_in(sentence, kind)),
+                    (
+                        q
+                        for kind in ("money", "percent", "rank", "date")
+                        for q in ctx.quantities_in(sentence, kind)
+                    ),
                     key=lambda q: (q.start < tok.idx, abs(q.start - tok.idx)),
                 )
                 used_kinds: set[str] = set()
@@ -133,7 +137,10 @@ class _FactFinder:
                 draft["tokens"].append(tok)  # type: ignore[union-attr]
                 if draft["modality"] is None or tok.pos_ in ("VERB", "AUX"):
                     draft["modality"] = ctx.modality(tok)
-        return [self.build(cls, sentence, d) for (cls, sentence), d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))]
+        return [
+            self.build(cls, sentence, d)
+            for (cls, sentence), d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))
+        ]
 
     def preposition_roles(self, cls: str, sentence: int) -> list[tuple[str, str]]:
         ctx, doc = self.ctx, self.ctx.doc
@@ -158,8 +165,17 @@ class _FactFinder:
         roles: list[tuple[str, str]] = draft["roles"]  # type: ignore[assignment]
         for role, key in roles:
             ctx.vote(key, ctx.onto.properties[role].range)
-        role_tokens = [t for t in ctx.doc if ctx.sentence[t.i] == sentence and ctx.key(t) in {k for _, k in roles}]
-        chars = [c for q in ctx.quantities if ctx.sentence_at(q.start) == sentence for c in (q.start, q.end)]
+        role_tokens = [
+            t
+            for t in ctx.doc
+            if ctx.sentence[t.i] == sentence and ctx.key(t) in {k for _, k in roles}
+        ]
+        chars = [
+            c
+            for q in ctx.quantities
+            if ctx.sentence_at(q.start) == sentence
+            for c in (q.start, q.end)
+        ]
         evidence = ctx.evidence(sentence, tokens + role_tokens, chars if draft["values"] else ())
         return Fact(
             cls=cls,
@@ -170,7 +186,9 @@ class _FactFinder:
         )
 
 
-def _merge(old: list[tuple[str, object]], new: list[tuple[str, object]]) -> list[tuple[str, object]]:
+def _merge(
+    old: list[tuple[str, object]], new: list[tuple[str, object]]
+) -> list[tuple[str, object]]:
     """Roles of two triggers of the same fact: the first filler of each role wins."""
     seen = {role for role, _ in old}
     return old + [(role, value) for role, value in new if role not in seen and not seen.add(role)]  # type: ignore[func-returns-value]
@@ -196,12 +214,17 @@ def find_quotes(ctx: Context) -> list[Fact]:
         verbs = [
             t
             for t in doc
-            if ctx.sentence[t.i] == sentence and t.idx not in inside and t.pos_ in ("VERB", "AUX") and speech.match(doc, t.i)
+            if ctx.sentence[t.i] == sentence
+            and t.idx not in inside
+            and t.pos_ in ("VERB", "AUX")
+            and speech.match(doc, t.i)
         ]
         for verb in verbs:
             speakers.extend(k for k in ctx.keys_of(subjects(verb)) if k not in speakers)
         if not speakers:
-            selon = [t for t in doc if ctx.sentence[t.i] == sentence and fold_word(t.text) == "selon"]
+            selon = [
+                t for t in doc if ctx.sentence[t.i] == sentence and fold_word(t.text) == "selon"
+            ]
             for t in selon:
                 found = ctx.mention_after(t.i + 1, sentence)
                 if found:
@@ -210,7 +233,11 @@ def find_quotes(ctx: Context) -> list[Fact]:
         if not speakers:
             continue
         ctx.vote(speakers[0], onto.properties["speaker"].range)
-        anchor = verbs[0] if verbs else doc.char_span(match.start(), match.end(), alignment_mode="expand")[0]
+        anchor = (
+            verbs[0]
+            if verbs
+            else doc.char_span(match.start(), match.end(), alignment_mode="expand")[0]
+        )
         facts.append(
             Fact(
                 cls="Quote",

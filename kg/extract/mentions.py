@@ -22,9 +22,11 @@ from kg.ontology import Ontology
 
 __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 
-_PERSON_PARTICLES = frozenset({"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"})
+_PERSON_PARTICLES = frozenset(
+    {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
+)
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
-_NAME_DELIMITERS = frozenset(",;:«»\"“”()[]")
+_NAME_DELIMITERS = frozenset(',;:«»"“”()[]')
 
 
 class Cues:
@@ -73,7 +75,9 @@ def _surface(text: str, tok: Token) -> str:
 
 def _is_titlecase_word(word: str) -> bool:
     parts = re.split(r"[-'’]", word)
-    return all(p[:1].isupper() and (p[1:].islower() or not p[1:]) and p.isalpha() for p in parts if p)
+    return all(
+        p[:1].isupper() and (p[1:].islower() or not p[1:]) and p.isalpha() for p in parts if p
+    )
 
 
 def _is_brand_shape(word: str) -> bool:
@@ -82,8 +86,10 @@ def _is_brand_shape(word: str) -> bool:
     if len(letters) < 2 or not word[:1].isalpha():
         return False
     uppers = sum(c.isupper() for c in letters)
-    return uppers >= 2 and not word.isupper() or (word.isupper() and len(letters) >= 3) or (
-        "-" in word and uppers >= 2
+    return (
+        (uppers >= 2 and not word.isupper())
+        or (word.isupper() and len(letters) >= 3)
+        or ("-" in word and uppers >= 2)
     )
 
 
@@ -128,9 +134,13 @@ class _Finder:
             if CODE_PATTERN.fullmatch(word) and not ORDINAL_PATTERN.match(word):
                 votes = [("Hardware", 1.0)] if _HARDWARE_SHAPE.match(word) else [("AIModel", 1.0)]
                 yield *self._extend(tok.i, tok.i + 1), votes
-            elif _is_brand_shape(word) and fold_word(word) not in self.cues.reserved:
-                if fold_word(word) not in self.lex.currencies and word not in self.lex.scales:
-                    yield *self._extend(tok.i, tok.i + 1), []
+            elif (
+                _is_brand_shape(word)
+                and fold_word(word) not in self.cues.reserved
+                and word not in self.lex.currencies
+                and word not in self.lex.scales
+            ):
+                yield *self._extend(tok.i, tok.i + 1), []
 
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         doc = self.doc
@@ -150,7 +160,7 @@ class _Finder:
         if (
             start > 0
             and self.sentence[start - 1] == sentence
-            and not doc[start - 1].whitespace_ == ""
+            and doc[start - 1].whitespace_ != ""
             and _is_brand_shape(self.word(doc[start - 1]))
             and fold_word(self.word(doc[start - 1])) not in self.cues.reserved
         ):
@@ -228,7 +238,9 @@ class _Finder:
                 votes.append((cls, 2.0))
         return votes
 
-    def colon_list_votes(self, spans: list[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[str, float]]]:
+    def colon_list_votes(
+        self, spans: list[tuple[int, int]]
+    ) -> dict[tuple[int, int], list[tuple[str, float]]]:
         """Names listed after "cue noun ... :" get the cue's class ("deux modèles : A, B et C")."""
         doc, out = self.doc, {}
         starts = {s: (s, e) for s, e in spans}
@@ -272,7 +284,9 @@ class _Finder:
             if not matches:
                 continue
             det = next((c for c in tok.children if c.dep_ == "det" and c.i < tok.i), None)
-            if det is None or fold_word(det.text) not in (self.lex.definites | self.lex.demonstratives):
+            if det is None or fold_word(det.text) not in (
+                self.lex.definites | self.lex.demonstratives
+            ):
                 continue
             cue_end, cls = matches[0]
             if cue_end < len(doc) and cue_end in taken:  # "la start-up Mistral": a name follows
@@ -318,7 +332,9 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
     candidates = [
         (s, e, v)
         for s, e, v in candidates
-        if finder.acceptable(s, e) and finder.sentence[s] >= 0 and finder.sentence[s] == finder.sentence[e - 1]
+        if finder.acceptable(s, e)
+        and finder.sentence[s] >= 0
+        and finder.sentence[s] == finder.sentence[e - 1]
     ]
     list_votes = finder.colon_list_votes([(s, e) for s, e, _ in candidates])
     mentions: list[Mention] = []

@@ -163,7 +163,9 @@ def find_quantities(
             add(Quantity("date", m.start(), m.end(), date=date))
     return sorted(
         (
-            Quantity(q.kind, q.start + offset, q.end + offset, q.value, q.unit, q.low, q.high, q.date)
+            Quantity(
+                q.kind, q.start + offset, q.end + offset, q.value, q.unit, q.low, q.high, q.date
+            )
             for q in found
         ),
         key=lambda q: (q.start, q.end, q.kind),

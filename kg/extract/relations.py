@@ -31,14 +31,16 @@ class _Cues:
         props = [ctx.onto.properties[p] for p in ctx.onto.relation_properties()]
         self.verbs = CueIndex.build(
             [(_strip_reflexive(c), f"{p.name}:direct") for p in props for c in p.verb_cues]
-            + [(_strip_reflexive(c), f"{p.name}:inverse") for p in props for c in p.inverse_verb_cues]
+            + [
+                (_strip_reflexive(c), f"{p.name}:inverse")
+                for p in props
+                for c in p.inverse_verb_cues
+            ]
         )
         self.nouns = CueIndex.build((c, p.name) for p in props for c in p.noun_cues)
         self.inverse_nouns = CueIndex.build((c, p.name) for p in props for c in p.inverse_noun_cues)
         self.titles = CueIndex.build((c, p.name) for p in props for c in p.title_cues)
-        self.prepositions = CueIndex.build(
-            (c, p.name) for p in props for c in p.preposition_cues
-        )
+        self.prepositions = CueIndex.build((c, p.name) for p in props for c in p.preposition_cues)
         self.context = {p.name: p.cue_context for p in props}
 
 
@@ -91,7 +93,7 @@ class _Extractor:
         """Entities a verb or noun takes as complements, looking through cue nouns."""
         keys: list[str] = []
         for child in head.children:
-            if child.dep_ not in _OBJECT_DEPS or child.i < head.i and child.dep_ != "obj":
+            if child.dep_ not in _OBJECT_DEPS or (child.i < head.i and child.dep_ != "obj"):
                 continue
             for tok in conjuncts(child):
                 key = self.ctx.key(tok)

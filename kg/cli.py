@@ -1,0 +1,100 @@
+"""The ``kg`` command: thin wrappers over the public functions of the same name."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.document import MAX_BYTES
+from kg.errors import KGError
+from kg.model import Document
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="kg",
+    help="Build knowledge graphs from French business news: RDF, SPARQL and an HTML graph.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(error: KGError) -> typer.Exit:
+    typer.echo(f"kg: error: {error}", err=True)
+    return typer.Exit(code=1)
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what each stage does.")
+    ] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command("build")
+def build_cli(
+    files: Annotated[list[Path], typer.Argument(help="French article files (UTF-8 text).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Directory for kg.ttl and kg.html.")
+    ] = Path("out"),
+    max_bytes: Annotated[int, typer.Option(help="Largest article accepted, in bytes.")] = MAX_BYTES,
+) -> None:
+    """Build the graph of FILES: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph)."""
+    from kg.pipeline import build, write_outputs
+
+    def progress(index: int, total: int, document: Document) -> None:
+        if sys.stderr.isatty():
+            typer.echo(f"[{index}/{total}] {document.source or document.doc_id}", err=True)
+
+    try:
+        result = build(files, max_bytes=max_bytes, progress=progress)
+        written = write_outputs(result, output, title=", ".join(f.name for f in files[:3]))
+    except KGError as error:
+        raise _fail(error) from None
+    typer.echo(str(result.summary))
+    for kind, path in written.items():
+        typer.echo(f"wrote {path} ({kind})")
+
+
+@app.command("query")
+def query_cli(
+    graph: Annotated[Path, typer.Argument(help="A graph file written by kg build (kg.ttl).")],
+    sparql: Annotated[str, typer.Argument(help="SPARQL text, or @file.rq to read it from a file.")],
+) -> None:
+    """Run a SPARQL query on GRAPH and print the rows as a table (kg: and kgr: predeclared)."""
+    from kg.sparql import format_table, query
+
+    try:
+        typer.echo(format_table(query(graph, sparql)))
+    except KGError as error:
+        raise _fail(error) from None
+
+
+@app.command("eval")
+def eval_cli(
+    graph: Annotated[Path, typer.Argument(help="A graph file written by kg build (kg.ttl).")],
+    gold: Annotated[Path, typer.Argument(help="A gold fact file (TSV, see eval/gold/README.md).")],
+) -> None:
+    """Score GRAPH against GOLD: precision, recall and F1 per row kind, misses, false positives."""
+    from kg.evaluate import evaluate, format_report
+    from kg.sparql import load_graph
+
+    try:
+        typer.echo(format_report(evaluate(load_graph(graph), gold)))
+    except KGError as error:
+        raise _fail(error) from None
+
+
+def main() -> None:
+    """Entry point of the ``kg`` script."""
+    app()

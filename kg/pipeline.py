@@ -1,0 +1,131 @@
+"""The one place where the stages are wired: files -> documents -> extractions -> RDF."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, Graph
+
+from kg.document import MAX_BYTES, read_document
+from kg.extract import extract
+from kg.graph import to_networkx
+from kg.io import write_files_atomic
+from kg.model import Document, Extraction
+from kg.nlp import load_pipeline, mask_codes
+from kg.ontology import KG, load_ontology
+from kg.rdf import to_rdf, to_turtle
+from kg.viz import to_html
+
+__all__ = ["BuildResult", "Summary", "build", "build_documents", "summarize", "write_outputs"]
+
+log = logging.getLogger(__name__)
+
+#: Called after each document with (index from 1, total, document).
+Progress = Callable[[int, int, Document], None]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a graph holds: entities, facts and the classes they belong to."""
+
+    documents: int
+    entities: int
+    relations: int
+    facts: int
+    classes: dict[str, int]
+
+    def __str__(self) -> str:
+        classes = ", ".join(f"{name} {count}" for name, count in self.classes.items())
+        return (
+            f"{self.documents} document(s): {self.entities} entities, "
+            f"{self.relations + self.facts} facts ({self.relations} relations, "
+            f"{self.facts} n-ary facts); classes: {classes}"
+        )
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The graph built from some documents, with the extractions it was made from."""
+
+    graph: Graph
+    extractions: tuple[Extraction, ...]
+
+    @property
+    def summary(self) -> Summary:
+        return summarize(self.graph)
+
+
+def summarize(graph: Graph) -> Summary:
+    """Count documents, entities, relations and n-ary facts of a kg graph, by class."""
+    onto = load_ontology()
+    counts: Counter[str] = Counter()
+    for _, cls in graph.subject_objects(RDF.type):
+        name = str(cls).removeprefix(str(KG))
+        if name in onto.classes and (name in onto.entity_classes() or name in onto.fact_classes()):
+            counts[name] += 1
+    entity_total = sum(counts[c] for c in onto.entity_classes())
+    fact_total = sum(counts[c] for c in onto.fact_classes())
+    relations = sum(1 for _ in graph.subjects(RDF.type, KG.Relation))
+    return Summary(
+        documents=sum(1 for _ in graph.subjects(RDF.type, KG.Document)),
+        entities=entity_total,
+        relations=relations,
+        facts=fact_total,
+        classes=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def build_documents(
+    documents: Sequence[Document], *, progress: Progress | None = None
+) -> BuildResult:
+    """Extract every document and gather the results in one graph."""
+    nlp = load_pipeline()
+    extractions = []
+    texts = (mask_codes(d.text) for d in documents)
+    for index, (document, doc) in enumerate(zip(documents, nlp.pipe(texts), strict=True), 1):
+        extractions.append(extract(document, doc))
+        log.info("extracted %s (%d/%d)", document.doc_id, index, len(documents))
+        if progress:
+            progress(index, len(documents), document)
+    return BuildResult(graph=to_rdf(extractions), extractions=tuple(extractions))
+
+
+def build(
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of the article files ``paths``.
+
+    Every file is read and checked before any extraction starts, so a bad input fails fast
+    with an ``InputError`` and nothing is produced.
+    """
+    documents = [read_document(p, max_bytes=max_bytes) for p in paths]
+    seen: dict[str, str] = {}
+    for doc in documents:
+        if doc.doc_id in seen and seen[doc.doc_id] != doc.text:
+            log.warning("two inputs share the document id %r; their graphs merge", doc.doc_id)
+        seen[doc.doc_id] = doc.text
+    return build_documents(documents, progress=progress)
+
+
+def write_outputs(
+    result: BuildResult, out_dir: str | Path, *, title: str = "kg"
+) -> dict[str, Path]:
+    """Write ``kg.ttl`` and ``kg.html`` into ``out_dir``: both are replaced, or neither."""
+    out = Path(out_dir)
+    files = {
+        "turtle": out / "kg.ttl",
+        "html": out / "kg.html",
+    }
+    contents = {
+        files["turtle"]: to_turtle(result.graph),
+        files["html"]: to_html(to_networkx(result.graph), title=title),
+    }
+    write_files_atomic(contents)
+    return files

@@ -1,0 +1,206 @@
+"""Extractions -> an rdflib graph that conforms to ``ontology.ttl``, and Turtle on disk.
+
+IRIs are minted from normalised names and offsets only, so the same input always gives the
+same graph, and canonical Turtle makes it byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from kg.io import write_text_atomic
+from kg.model import Entity, Evidence, Extraction, Fact, Relation, Value
+from kg.ontology import KG, KGR, load_ontology
+
+__all__ = [
+    "bind_prefixes",
+    "document_iri",
+    "entity_iri",
+    "sentence_iri",
+    "to_rdf",
+    "to_turtle",
+    "write_turtle",
+]
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the prefixes kg uses, explicitly, so serialisations are stable."""
+    graph.bind("kg", KG, override=True, replace=True)
+    graph.bind("kgr", KGR, override=True, replace=True)
+    graph.bind("rdfs", RDFS)
+    graph.bind("xsd", XSD)
+    graph.bind("dcterms", DCTERMS)
+    return graph
+
+
+def entity_iri(key: str) -> URIRef:
+    """IRI of the entity with normalised name ``key``; any Unicode key gives a valid IRI.
+
+    >>> entity_iri("openai")
+    rdflib.term.URIRef('https://w3id.org/kg/id/entity/openai')
+    """
+    return KGR["entity/" + quote(key, safe="")]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    return KGR["doc/" + quote(doc_id, safe="")]
+
+
+def sentence_iri(doc_id: str, index: int) -> URIRef:
+    return KGR[f"doc/{quote(doc_id, safe='')}/sentence/{index}"]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _literal(name: str, value: Value) -> Literal:
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        if name == "rank":
+            return Literal(int(value), datatype=XSD.integer)
+        return Literal(text, datatype=XSD.decimal)
+    if isinstance(value, bool):
+        raise TypeError(f"unexpected boolean for {name}")
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    if name == "text":
+        return Literal(value, lang="fr")
+    return Literal(value, datatype=XSD.string)
+
+
+class _Writer:
+    def __init__(self, graph: Graph, extraction: Extraction) -> None:
+        self.graph = graph
+        self.x = extraction
+        self.doc_id = extraction.document.doc_id
+        self.lang = extraction.document.lang
+        self.used_sentences: set[int] = set()
+
+    def sentence(self, index: int) -> URIRef:
+        self.used_sentences.add(index)
+        return sentence_iri(self.doc_id, index)
+
+    def provenance(self, node: URIRef, evidence: Evidence, modality: str) -> None:
+        g = self.graph
+        g.add((node, KG.evidence, self.sentence(evidence.sentence)))
+        g.add((node, KG.startChar, Literal(evidence.start, datatype=XSD.integer)))
+        g.add((node, KG.endChar, Literal(evidence.end, datatype=XSD.integer)))
+        g.add((node, KG.modality, KG[modality]))
+
+    def entity(self, entity: Entity) -> None:
+        g, node = self.graph, entity_iri(entity.key)
+        g.add((node, RDF.type, KG[entity.cls]))
+        g.add((node, RDFS.label, Literal(entity.label, lang=self.lang)))
+        for alias in entity.aliases:
+            g.add((node, KG.alias, Literal(alias, lang=self.lang)))
+        for reason in entity.merges:
+            g.add((node, KG.mergeReason, Literal(reason, datatype=XSD.string)))
+        for sentence in sorted({m.sentence for m in entity.mentions if m.sentence >= 0}):
+            g.add((node, KG.mentionedIn, self.sentence(sentence)))
+
+    def relation(self, relation: Relation) -> None:
+        g = self.graph
+        s, p, o = entity_iri(relation.subject), KG[relation.predicate], entity_iri(relation.object)
+        if relation.modality == "Asserted":
+            g.add((s, p, o))
+        node = KGR[
+            "relation/"
+            + _digest(
+                self.doc_id,
+                relation.subject,
+                relation.predicate,
+                relation.object,
+                relation.evidence.start,
+                relation.evidence.end,
+            )
+        ]
+        g.add((node, RDF.type, KG.Relation))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        self.provenance(node, relation.evidence, relation.modality)
+
+    def fact(self, fact: Fact, labels: dict[str, str]) -> None:
+        g = self.graph
+        node = KGR[
+            "fact/"
+            + _digest(self.doc_id, fact.cls, fact.evidence.start, fact.evidence.end, fact.roles)
+        ]
+        g.add((node, RDF.type, KG[fact.cls]))
+        onto = load_ontology(self.lang)
+        names = [labels[key] for _, key in fact.roles if key in labels]
+        title = onto.classes[fact.cls].label(self.lang)
+        g.add(
+            (
+                node,
+                RDFS.label,
+                Literal(f"{title} : {', '.join(names)}" if names else title, lang=self.lang),
+            )
+        )
+        for role, key in fact.roles:
+            g.add((node, KG[role], entity_iri(key)))
+        for name, value in fact.values:
+            g.add((node, KG[name], _literal(name, value)))
+        self.provenance(node, fact.evidence, fact.modality)
+
+    def document(self) -> None:
+        g, doc = self.graph, self.x.document
+        node = document_iri(self.doc_id)
+        g.add((node, RDF.type, KG.Document))
+        g.add((node, RDFS.label, Literal(self.doc_id)))
+        g.add((node, KG.contentHash, Literal(hashlib.sha256(doc.text.encode()).hexdigest())))
+        if doc.source:
+            g.add((node, KG.sourcePath, Literal(doc.source)))
+        if doc.title:
+            g.add((node, DCTERMS.title, Literal(doc.title, lang=self.lang)))
+        if doc.date:
+            g.add((node, DCTERMS.date, Literal(doc.date.isoformat(), datatype=XSD.date)))
+        for sentence in self.x.sentences:
+            if sentence.index not in self.used_sentences:
+                continue
+            s = sentence_iri(self.doc_id, sentence.index)
+            g.add((s, RDF.type, KG.Sentence))
+            g.add((s, KG.inDocument, node))
+            g.add((s, KG.sentenceIndex, Literal(sentence.index, datatype=XSD.integer)))
+            g.add((s, KG.startChar, Literal(sentence.start, datatype=XSD.integer)))
+            g.add((s, KG.endChar, Literal(sentence.end, datatype=XSD.integer)))
+            g.add((s, KG.content, Literal(sentence.text, lang=self.lang)))
+
+    def write(self) -> None:
+        labels = {e.key: e.label for e in self.x.entities}
+        for entity in self.x.entities:
+            self.entity(entity)
+        for relation in self.x.relations:
+            self.relation(relation)
+        for fact in self.x.facts:
+            self.fact(fact, labels)
+        self.document()  # last: it writes the sentences the facts above used
+
+
+def to_rdf(extractions: Iterable[Extraction], graph: Graph | None = None) -> Graph:
+    """Add the entities, relations, facts and provenance of ``extractions`` to a graph."""
+    graph = bind_prefixes(graph if graph is not None else Graph(bind_namespaces="core"))
+    for extraction in extractions:
+        _Writer(graph, extraction).write()
+    return graph
+
+
+def to_turtle(graph: Graph) -> str:
+    """Canonical, diff-friendly Turtle: the same graph always gives the same bytes."""
+    return bind_prefixes(graph).serialize(format="longturtle", canon=True)
+
+
+def write_turtle(graph: Graph, path: str | Path) -> Path:
+    """Write ``graph`` as canonical Turtle, atomically."""
+    return write_text_atomic(Path(path), to_turtle(graph))
