@@ -100,6 +100,16 @@ def merge_hyphenated(doc: Doc) -> Doc:
 _SENTENCE_END = frozenset({".", "!", "?", "…", "...", "!»", "?»", ".»"})
 
 
+_ABBREVIATION = re.compile(r"^[^\W\d_]{1,4}\.$")
+
+
+def _ends_sentence(word: str) -> bool:
+    """Final punctuation, alone or glued to a word ("M€."), but not an abbreviation ("M.")."""
+    if word in _SENTENCE_END:
+        return True
+    return word[-1:] in ".!?…" and len(word) > 1 and not _ABBREVIATION.match(word)
+
+
 def sentence_hints(doc: Doc) -> Doc:
     """Fix every sentence boundary before the parser runs.
 
@@ -115,7 +125,7 @@ def sentence_hints(doc: Doc) -> Doc:
             token.is_sent_start = True
         else:
             token.is_sent_start = (
-                previous.text in _SENTENCE_END
+                _ends_sentence(previous.text)
                 and bool(previous.whitespace_)
                 and not token.text[:1].islower()
             )

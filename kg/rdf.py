@@ -64,10 +64,11 @@ def _digest(*parts: object) -> str:
 
 def _literal(name: str, value: Value) -> Literal:
     if isinstance(value, Decimal):
-        text = format(value, "f")
         if name == "rank":
             return Literal(int(value), datatype=XSD.integer)
-        return Literal(text, datatype=XSD.decimal)
+        text = format(value, "f")
+        # the canonical xsd:decimal form keeps a fractional part, as Turtle writes it back
+        return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
     if isinstance(value, bool):
         raise TypeError(f"unexpected boolean for {name}")
     if isinstance(value, int):

@@ -144,10 +144,6 @@ def find_quantities(
         )
     for m in pats["percent"].finditer(text):
         add(Quantity("percent", m.start(), m.end(), value=parse_number(m["num"])))
-    for m in pats["rank_word"].finditer(text):
-        add(Quantity("rank", m.start(), m.end(), value=Decimal(lex.ordinals[m["word"].lower()])))
-    for m in pats["rank_number"].finditer(text):
-        add(Quantity("rank", m.start(), m.end(), value=Decimal(m["num"])))
     for m in pats["date_full"].finditer(text):
         year = int(m["year"]) if m["year"] else (anchor.year if anchor else None)
         if year is None:
@@ -157,6 +153,10 @@ def find_quantities(
         except ValueError:
             continue
         add(Quantity("date", m.start(), m.end(), date=date))
+    for m in pats["rank_word"].finditer(text):
+        add(Quantity("rank", m.start(), m.end(), value=Decimal(lex.ordinals[m["word"].lower()])))
+    for m in pats["rank_number"].finditer(text):
+        add(Quantity("rank", m.start(), m.end(), value=Decimal(m["num"])))
     if anchor is not None:
         for m in pats["weekday"].finditer(text):
             date = _resolve_weekday(lex.weekdays[m["weekday"].lower()], anchor)

@@ -1,0 +1,113 @@
+"""Extraction rules on hand-built parses: no statistical model involved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from spacy.vocab import Vocab
+
+from kg.extract import extract
+from kg.model import Document, Extraction
+from tests.docs import make_doc
+
+TITLE = """
+Claire    PROPN nsubj     8 Claire   B-PER
+Martin+   PROPN flat:name 0 Martin   I-PER
+,         PUNCT punct     3 ,        _
+PDG       NOUN  appos     0 PDG      _ Number=Sing
+de        ADP   case      5 de       _
+Nexaria+  PROPN nmod      3 Nexaria  B-ORG
+,         PUNCT punct     3 ,        _
+a         AUX   aux:tense 8 avoir    _
+parlé+    VERB  ROOT      8 parler   _
+.         PUNCT punct     8 .        _
+"""
+
+STAKE = """
+Borealis  PROPN nsubj     1 Borealis B-ORG
+pourrait  VERB  ROOT      1 pouvoir  _ Mood=Cnd
+détenir   VERB  xcomp     1 détenir  _
+20        NUM   nummod    4 20       _
+%         NOUN  obj       2 %        _
+de        ADP   case      6 de       _
+Nexaria+  PROPN nmod      4 Nexaria  B-ORG
+.         PUNCT punct     1 .        _
+"""
+
+FUNDING = """
+Nexaria   PROPN nsubj     2 Nexaria  B-ORG
+a         AUX   aux:tense 2 avoir    _
+levé      VERB  ROOT      2 lever    _
+12        NUM   nummod    4 12       _
+millions  NOUN  obj       2 million  _
+d'+       ADP   case      6 de       _
+euros     NOUN  nmod      4 euro     _
+auprès    ADP   case      9 auprès   _
+de        ADP   fixed     7 de       _
+Borealis+ PROPN obl       2 Borealis B-ORG
+.         PUNCT punct     2 .        _
+"""
+
+DEVELOPS = """
+Nexaria   PROPN nsubj     2 Nexaria  B-ORG
+a         AUX   aux:tense 2 avoir    _
+développé VERB  ROOT      2 développer _
+Orion-2+  PROPN obj       2 Orion-2  _
+.         PUNCT punct     2 .        _
+"""
+
+
+def _extract(vocab: Vocab, table: str) -> Extraction:
+    doc = make_doc(vocab, table)
+    return extract(Document(doc_id="t", text=doc.text), doc)
+
+
+def _classes(x: Extraction) -> dict[str, str]:
+    return {e.label: e.cls for e in x.entities}
+
+
+def test_extract_title_apposition_gives_ceo(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, TITLE)
+    assert _classes(x) == {"Claire Martin": "Person", "Nexaria": "Organization"}
+    assert [(r.subject, r.predicate, r.object, r.modality) for r in x.relations] == [
+        ("clairemartin", "ceoOf", "nexaria", "Asserted")
+    ]
+    ev = x.relations[0].evidence
+    assert x.document.text[ev.start : ev.end] == "PDG de Nexaria"
+
+
+def test_extract_hedged_stake_keeps_range_and_modality(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, STAKE)
+    assert x.relations == ()
+    (fact,) = x.facts
+    assert fact.cls == "Stake"
+    assert fact.role("stakeholder") == "borealis"
+    assert fact.role("stakeIn") == "nexaria"
+    assert fact.value("percent") == Decimal("20")
+    assert fact.modality == "Possible"
+
+
+def test_extract_funding_round_with_investor_and_amount(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, FUNDING)
+    (fact,) = x.facts
+    assert fact.cls == "FundingRound"
+    assert dict(fact.roles) == {"investee": "nexaria", "investor": "borealis"}
+    assert dict(fact.values) == {"amount": Decimal(12_000_000), "currency": "EUR"}
+    assert fact.modality == "Asserted"
+
+
+def test_extract_inverse_verb_cue_gives_developed_by(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, DEVELOPS)
+    assert _classes(x)["Orion-2"] == "AIModel"
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("orion2", "developedBy", "nexaria")
+    ]
+
+
+@pytest.mark.parametrize("table", [TITLE, STAKE, FUNDING, DEVELOPS])
+def test_extract_evidence_spans_lie_in_their_sentence(fr_vocab: Vocab, table: str) -> None:
+    x = _extract(fr_vocab, table)
+    for item in (*x.relations, *x.facts):
+        sentence = x.sentences[item.evidence.sentence]
+        assert sentence.start <= item.evidence.start < item.evidence.end <= sentence.end

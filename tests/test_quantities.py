@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kg.extract.quantities import find_quantities, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("a levé 8,3 milliards de dollars", Decimal("8300000000"), "USD"),
+        ("1,3 milliard d'euros", Decimal("1300000000"), "EUR"),
+        ("1,3 milliard d’euros", Decimal("1300000000"), "EUR"),
+        ("300 M$", Decimal("300000000"), "USD"),
+        ("2,5 Md€", Decimal("2500000000"), "EUR"),
+        ("15 000 euros", Decimal("15000"), "EUR"),
+        ("à environ 500 milliards de dollars", Decimal("500000000000"), "USD"),
+        ("$5 milliards", Decimal("5000000000"), "USD"),
+        ("40 millions de livres sterling", Decimal("40000000"), "GBP"),
+    ],
+)
+def test_quantities_money_is_normalised(text: str, value: Decimal, unit: str) -> None:
+    (q,) = find_quantities(text)
+    assert (q.kind, q.value, q.unit) == ("money", value, unit)
+    assert q.value == q.value.to_integral()
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "value"),
+    [
+        ("entre 30 et 35 % d'OpenAI", Decimal(30), Decimal(35), None),
+        ("de 10 à 12 %", Decimal(10), Decimal(12), None),
+        ("30 %", None, None, Decimal(30)),
+        ("2,5 pour cent", None, None, Decimal("2.5")),
+    ],
+)
+def test_quantities_percent_and_ranges(
+    text: str, low: Decimal | None, high: Decimal | None, value: Decimal | None
+) -> None:
+    (q,) = find_quantities(text)
+    assert (q.kind, q.low, q.high, q.value) == ("percent", low, high, value)
+
+
+@pytest.mark.parametrize(("text", "rank"), [("treizième mondial", 13), ("classé 3e", 3)])
+def test_quantities_ranks(text: str, rank: int) -> None:
+    (q,) = find_quantities(text)
+    assert (q.kind, q.value) == ("rank", Decimal(rank))
+
+
+def test_quantities_offsets_point_into_the_text() -> None:
+    text = "Hier, X a levé 2,5 Md€ et Y 300 M$."
+    found = find_quantities(text, offset=100)
+    assert [text[q.start - 100 : q.end - 100] for q in found] == ["2,5 Md€", "300 M$"]
+
+
+def test_quantities_relative_dates_need_an_anchor() -> None:
+    assert [q for q in find_quantities("Ce jeudi, X a lancé Y.") if q.kind == "date"] == []
+    anchor = dt.date(2025, 8, 30)  # a Saturday
+    (q,) = [q for q in find_quantities("Ce jeudi, X a lancé Y.", anchor=anchor) if q.kind == "date"]
+    assert q.date == dt.date(2025, 8, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [("le 3 mars 2025", dt.date(2025, 3, 3)), ("le 1er juin 2024", dt.date(2024, 6, 1))],
+)
+def test_quantities_full_dates(text: str, date: dt.date) -> None:
+    (q,) = find_quantities(text)
+    assert (q.kind, q.date) == ("date", date)
+
+
+def test_quantities_plain_numbers_are_not_money() -> None:
+    assert find_quantities("15 000 GPU et 2024 serveurs") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("8,3", "8.3"), ("15 000", "15000"), ("1.500.000", "1500000"), ("42", "42")]
+)
+def test_quantities_parse_number(text: str, value: str) -> None:
+    assert parse_number(text) == Decimal(value)
