@@ -80,6 +80,29 @@ def _literal(name: str, value: Value) -> Literal:
     return Literal(value, datatype=XSD.string)
 
 
+_SCALES = ((Decimal(10) ** 9, "Md"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
+
+
+def _number_text(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _quantity_text(values: dict[str, Value]) -> str:
+    """A short French reading of a fact's main quantity: "8,3 Md USD", "30-35 %", "n° 13"."""
+    amount, currency = values.get("amount"), values.get("currency", "")
+    if isinstance(amount, Decimal):
+        scale, word = next(((s, w) for s, w in _SCALES if amount >= s), (Decimal(1), ""))
+        return " ".join(x for x in (_number_text(amount / scale), word, str(currency)) if x)
+    low, high, percent = values.get("percentMin"), values.get("percentMax"), values.get("percent")
+    if isinstance(low, Decimal) and isinstance(high, Decimal):
+        return f"{_number_text(low)}-{_number_text(high)} %"
+    if isinstance(percent, Decimal):
+        return f"{_number_text(percent)} %"
+    if "rank" in values:
+        return f"n° {values['rank']}"
+    return ""
+
+
 class _Writer:
     def __init__(self, graph: Graph, extraction: Extraction) -> None:
         self.graph = graph
@@ -142,13 +165,10 @@ class _Writer:
         onto = load_ontology(self.lang)
         names = [labels[key] for _, key in fact.roles if key in labels]
         title = onto.classes[fact.cls].label(self.lang)
-        g.add(
-            (
-                node,
-                RDFS.label,
-                Literal(f"{title} : {', '.join(names)}" if names else title, lang=self.lang),
-            )
-        )
+        label = f"{title} : {', '.join(names)}" if names else title
+        quantity = _quantity_text(dict(fact.values))
+        label = f"{label} ({quantity})" if quantity else label
+        g.add((node, RDFS.label, Literal(label, lang=self.lang)))
         for role, key in fact.roles:
             g.add((node, KG[role], entity_iri(key)))
         for name, value in fact.values:

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.lexicon import load_lexicon
+from kg.model import Mention
+from kg.ontology import load_ontology
+from kg.resolve import decide_class, entity_key, finalize_entities, resolve_mentions
+
+ONTO, LEX = load_ontology(), load_lexicon()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("OpenAI", "Open AI"), ("OpenAI", "OpenAI Inc."), ("Société Générale", "SOCIETE GENERALE")],
+)
+def test_resolve_entity_key_merges_spellings(a: str, b: str) -> None:
+    assert entity_key(a, LEX) == entity_key(b, LEX)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Microsoft", "Microsoft AI"), ("Meta", "Metaa")])
+def test_resolve_entity_key_keeps_different_names_apart(a: str, b: str) -> None:
+    assert entity_key(a, LEX) != entity_key(b, LEX)
+
+
+def test_resolve_entity_key_of_symbols_only_is_stable_and_non_empty() -> None:
+    assert entity_key("!!!") == entity_key("!!!") != ""
+
+
+@pytest.mark.parametrize(
+    ("votes", "expected"),
+    [
+        ([("Organization", 1.0), ("Product", 3.0)], "Product"),
+        ([("Organization", 1.0), ("Company", 2.0)], "Company"),
+        ([("Artifact", 3.0), ("AIModel", 1.0)], "AIModel"),
+        ([("Artifact", 3.0)], "Product"),
+        ([("Agent", 3.0), ("Person", 3.0)], "Person"),
+        ([], "Product"),
+    ],
+)
+def test_resolve_decide_class(votes: list[tuple[str, float]], expected: str) -> None:
+    assert decide_class(votes, ONTO)[0] == expected
+
+
+def _name(text: str, start: int, sentence: int, votes=(), subject=False) -> Mention:
+    return Mention(start, start + len(text), text, sentence, votes=tuple(votes), subject=subject)
+
+
+def _description(
+    text: str,
+    start: int,
+    sentence: int,
+    cue: str,
+    *,
+    subject: bool,
+    clause_subject: int | None = None,
+) -> Mention:
+    return Mention(
+        start,
+        start + len(text),
+        text,
+        sentence,
+        votes=(("Company", 2.0),),
+        source="description",
+        cue=cue,
+        subject=subject,
+        clause_subject=clause_subject,
+    )
+
+
+def test_resolve_subject_description_takes_previous_subject() -> None:
+    mentions = [
+        _name("Nexaria", 0, 0, [("Organization", 1.0)], subject=True),
+        _name("Borealis", 30, 0, [("Organization", 1.0)]),
+        _description("La start-up", 50, 1, "start-up", subject=True),
+    ]
+    resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
+    assert resolution.keys[(50, 61)] == "nexaria"
+    (nexaria,) = [e for e in finalize_entities(resolution, {}, onto=ONTO) if e.key == "nexaria"]
+    assert nexaria.cls == "Company"
+    assert any("La start-up" in reason for reason in nexaria.merges)
+
+
+def test_resolve_object_description_skips_its_own_clause_subject() -> None:
+    mentions = [
+        _name("Nexaria", 0, 0, [("Organization", 1.0)], subject=True),
+        _name("Borealis", 30, 0, [("Organization", 1.0)]),
+        _description("la start-up", 60, 0, "start-up", subject=False, clause_subject=0),
+    ]
+    assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(60, 71)] == "borealis"
+
+
+def test_resolve_description_without_antecedent_is_left_out() -> None:
+    mentions = [_description("La start-up", 0, 0, "start-up", subject=True)]
+    resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
+    assert resolution.keys == {} and resolution.groups == {}
+
+
+def test_resolve_surname_joins_full_name_and_records_why() -> None:
+    mentions = [
+        _name("Claire Martin", 0, 0, [("Person", 3.0)]),
+        _name("Martin", 40, 2, [("Person", 1.0)]),
+    ]
+    (claire,) = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
+    assert (claire.label, claire.cls, len(claire.mentions)) == ("Claire Martin", "Person", 2)
+    assert claire.aliases == ("Martin",)
+    assert claire.merges == ("'Martin' is the surname of 'Claire Martin'",)
