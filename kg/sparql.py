@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
@@ -61,8 +62,10 @@ def _text(term: Node | None) -> str:
             if str(term).startswith(str(ns)):
                 return prefix + str(term)[len(str(ns)) :]
         return str(term)
-    if isinstance(term, Literal):
-        return str(term)
+    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        value = term.toPython()
+        if isinstance(value, Decimal):  # 8300000000.0 reads better as 8300000000
+            return format(value.normalize(), "f")
     return str(term)
 
 
