@@ -7,8 +7,13 @@ import re
 import unicodedata
 from pathlib import Path
 
+from spacy.lang.de.stop_words import STOP_WORDS as GERMAN_STOP_WORDS
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
+from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN_STOP_WORDS
+from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH_STOP_WORDS
+from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE_STOP_WORDS
 
 from kg.errors import InputError
 from kg.model import Document
@@ -19,18 +24,34 @@ __all__ = ["MAX_BYTES", "check_language", "document_id", "make_document", "read_
 MAX_BYTES = 1_000_000
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-# Words that are stop words in French but not in English, and the reverse: they tell
-# the two apart even on short texts.
-_FRENCH_ONLY = frozenset(FRENCH_STOP_WORDS - ENGLISH_STOP_WORDS)
-_ENGLISH_ONLY = frozenset(ENGLISH_STOP_WORDS - FRENCH_STOP_WORDS)
+# Function words of each language that no other listed language shares: a handful of them
+# tells languages apart even on short texts.
+_STOP_WORDS = {
+    "French": FRENCH_STOP_WORDS,
+    "English": ENGLISH_STOP_WORDS,
+    "Spanish": SPANISH_STOP_WORDS,
+    "Italian": ITALIAN_STOP_WORDS,
+    "Portuguese": PORTUGUESE_STOP_WORDS,
+    "German": GERMAN_STOP_WORDS,
+    "Dutch": DUTCH_STOP_WORDS,
+}
+_EXCLUSIVE = {
+    lang: frozenset(
+        words - frozenset().union(*(w for other, w in _STOP_WORDS.items() if other != lang))
+    )
+    for lang, words in _STOP_WORDS.items()
+}
+#: Below this many words a text is too short to require a share of French function words.
+_SHORT_TEXT = 30
 
 
 def document_id(name: str) -> str:
     """A stable, IRI-safe identifier from a file name: ``fr-microsoft-mai-openai``."""
     stem = Path(name).stem if name else "document"
+    stem = stem.replace("’", "'")
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_stem).strip("-").lower()
-    return slug or hashlib.sha256(stem.encode()).hexdigest()[:12]
+    return slug or hashlib.sha256(stem.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
 def check_language(text: str, lang: str, *, source: str = "text") -> None:
@@ -40,14 +61,16 @@ def check_language(text: str, lang: str, *, source: str = "text") -> None:
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:20_000])]
     if not words:
         raise InputError(f"{source}: no words found; is this a text article?")
-    french = sum(w in _FRENCH_ONLY for w in words)
-    english = sum(w in _ENGLISH_ONLY for w in words)
+    counts = {name: sum(w in exclusive for w in words) for name, exclusive in _EXCLUSIVE.items()}
+    french = counts.pop("French")
+    other, other_count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     # French prose has 10-25 % of these function words; other languages almost none.
-    if french < max(2, 0.04 * len(words)) or english > french:
+    too_few = len(words) >= _SHORT_TEXT and french < 0.04 * len(words)
+    if other_count > french or too_few or (french == 0 and other_count > 0):
+        looks_like = f" (it looks like {other})" if other_count > french else ""
         raise InputError(
-            f"{source}: the text does not look like French "
-            f"({french} French and {english} English function words in {len(words)} words); "
-            "kg extracts from French articles only"
+            f"{source}: the text does not look like French{looks_like}: {french} French "
+            f"function words in {len(words)} words; kg extracts from French articles only"
         )
 
 
@@ -79,7 +102,7 @@ def read_document(path: str | Path, *, lang: str = "fr", max_bytes: int = MAX_BY
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(
-            f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.1f} MB limit "
+            f"{path}: {size:,} bytes is larger than the limit of {max_bytes:,} bytes "
             "for one article (use --max-bytes to raise it)"
         )
     try:

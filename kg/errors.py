@@ -5,6 +5,7 @@ wrong and, where possible, what to do. The CLI prints it and exits with status 1
 
 * KGError
   * InputError        -- an article cannot be read or is not usable text
+  * OutputError       -- the outputs cannot be written where asked
   * QueryError        -- a SPARQL query is malformed or names an unknown shipped query
   * GoldFormatError   -- a gold TSV file does not follow the documented format
   * OntologyError     -- ontology.ttl is missing or inconsistent
@@ -12,7 +13,14 @@ wrong and, where possible, what to do. The CLI prints it and exits with status 1
 
 from __future__ import annotations
 
-__all__ = ["GoldFormatError", "InputError", "KGError", "OntologyError", "QueryError"]
+__all__ = [
+    "GoldFormatError",
+    "InputError",
+    "KGError",
+    "OntologyError",
+    "OutputError",
+    "QueryError",
+]
 
 
 class KGError(Exception):
@@ -21,6 +29,10 @@ class KGError(Exception):
 
 class InputError(KGError):
     """An input article is missing, unreadable, empty, binary, too large or not French."""
+
+
+class OutputError(KGError):
+    """An output directory or file cannot be written."""
 
 
 class QueryError(KGError):

@@ -1,4 +1,4 @@
-"""The only place kg writes files: atomically, so a crash never leaves half a file."""
+"""The only place kg writes files: atomically, so a failure never leaves half an output."""
 
 from __future__ import annotations
 
@@ -17,26 +17,52 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return path
 
 
+def _stage(path: Path, text: str, temps: list[str]) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temps.append(tmp)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o644)
+    return tmp
+
+
 def write_files_atomic(files: Mapping[Path, str]) -> None:
     """Write several files so that either all of them are replaced or none is.
 
-    Every file is first written in full next to its target; only when all are on disk are
-    they renamed into place.
+    Every file is first written in full next to its target. The old targets are kept as hard
+    links while the new files are renamed into place; if a rename fails, the files already
+    replaced get their old content back. Temporary files never outlive the call.
     """
-    staged: list[tuple[str, Path]] = []
+    temps: list[str] = []
+    backups: dict[Path, str | None] = {}
+    done: list[Path] = []
     try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
+        staged = [(_stage(path, text, temps), path) for path, text in files.items()]
         for tmp, path in staged:
-            os.replace(tmp, path)
+            if path.is_file():
+                backup = tmp + ".old"  # unique: the staged file's name is
+                os.link(path, backup)
+                temps.append(backup)
+                backups[path] = backup
+            else:
+                backups[path] = None
+        try:
+            for tmp, path in staged:
+                os.replace(tmp, path)
+                done.append(path)
+        except BaseException:
+            for path in reversed(done):
+                backup = backups[path]
+                with contextlib.suppress(OSError):
+                    if backup is None:
+                        os.unlink(path)
+                    else:
+                        os.replace(backup, path)
+            raise
     finally:
-        for tmp, _ in staged:
+        for tmp in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from kg.document import MAX_BYTES, read_document
+from kg.errors import OutputError
 from kg.extract import extract
 from kg.graph import to_networkx
 from kg.io import write_files_atomic
@@ -127,5 +128,11 @@ def write_outputs(
         files["turtle"]: to_turtle(result.graph),
         files["html"]: to_html(to_networkx(result.graph), title=title),
     }
-    write_files_atomic(contents)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory; choose another -o")
+    try:
+        write_files_atomic(contents)
+    except OSError as exc:
+        target = exc.filename2 or exc.filename or out  # replace() names the target second
+        raise OutputError(f"{target}: cannot write the output: {exc.strerror or exc}") from exc
     return files

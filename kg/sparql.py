@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from kg.rdf import bind_prefixes
 
 __all__ = ["QueryResult", "format_table", "load_graph", "query", "read_query"]
 
-_PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX kgr: <{KGR}>\n"
+_PREDECLARED = {"kg": KG, "kgr": KGR}
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def load_graph(source: str | Path | Graph) -> Graph:
     try:
         return bind_prefixes(Graph().parse(path, format=fmt))
     except Exception as exc:  # rdflib's parsers raise many unrelated types
-        raise InputError(f"{path}: not a readable RDF graph: {exc}") from exc
+        first_line = next((line for line in str(exc).splitlines() if line.strip()), "")
+        raise InputError(f"{path}: not a readable RDF graph: {first_line.strip()}") from exc
 
 
 def read_query(text: str) -> str:
@@ -50,7 +52,10 @@ def read_query(text: str) -> str:
         path = Path(text[1:])
         if not path.is_file():
             raise InputError(f"{path}: no such query file")
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: the query file is not UTF-8 text") from exc
     return text
 
 
@@ -76,14 +81,19 @@ def query(graph: str | Path | Graph, sparql: str) -> QueryResult:
     """
     g = load_graph(graph)
     text = read_query(sparql)
-    full = text if "prefix kg:" in text.lower() else _PREFIXES + text
+    prefixes = "".join(
+        f"PREFIX {name}: <{ns}>\n"
+        for name, ns in _PREDECLARED.items()
+        if not re.search(rf"(?m)^\s*(?i:prefix)\s+{name}\s*:", text)
+    )
+    full = prefixes + text
     try:
         parseQuery(full)
     except Exception as exc:  # pyparsing's ParseException carries line and column
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "col", None)
-        if line is not None and "prefix kg:" not in text.lower():
-            line -= _PREFIXES.count("\n")
+        if line is not None:
+            line -= prefixes.count("\n")
         where = f" at line {line}, column {col}" if line is not None else ""
         raise QueryError(f"SPARQL syntax error{where}: {getattr(exc, 'msg', exc)}") from exc
     try:

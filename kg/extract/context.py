@@ -118,7 +118,7 @@ class Context:
     def modality(self, trigger: Token) -> str:
         """Asserted, Possible, Reported or Negated, from the words governing ``trigger``."""
         chain = [trigger if trigger.pos_ in ("VERB", "AUX") else clause_head(trigger)]
-        while chain[-1].dep_ in ("xcomp", "ccomp") and chain[-1].head is not chain[-1]:
+        while chain[-1].dep_ in ("xcomp", "ccomp") and chain[-1].head.i != chain[-1].i:
             chain.append(chain[-1].head)
         words = {fold_word(t.lemma_) for t in chain} | {fold_word(t.text) for t in chain}
         children = [c for t in chain for c in t.children]

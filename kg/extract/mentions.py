@@ -365,6 +365,6 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
 def conjuncts_up(tok: Token) -> list[Token]:
     """The token and the first conjunct it is coordinated to ("A et B" -> B gives [B, A])."""
     out = [tok]
-    while out[-1].dep_ == "conj" and out[-1].head is not out[-1]:
+    while out[-1].dep_ == "conj" and out[-1].head.i != out[-1].i:
         out.append(out[-1].head)
     return out

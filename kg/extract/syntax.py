@@ -79,7 +79,7 @@ def conjuncts(token: Token) -> list[Token]:
 def clause_head(token: Token) -> Token:
     """The verb (or root) of the clause ``token`` belongs to."""
     current = token
-    while current.head is not current and current.pos_ not in ("VERB", "AUX"):
+    while current.head.i != current.i and current.pos_ not in ("VERB", "AUX"):
         current = current.head
     return current
 
@@ -93,7 +93,7 @@ def subjects(verb: Token) -> list[Token]:
         own = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
         if own:
             return [t for s in own for t in conjuncts(s)]
-        if current.dep_ not in _INHERITING_DEPS or current.head is current:
+        if current.dep_ not in _INHERITING_DEPS or current.head.i == current.i:
             return []
         current = current.head
     return []
@@ -104,6 +104,6 @@ def walk_up(token: Token, limit: int = 6) -> Iterator[Token]:
     current = token
     for _ in range(limit):
         yield current
-        if current.head is current:
+        if current.head.i == current.i:
             return
         current = current.head
