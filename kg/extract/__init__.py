@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from kg.extract.context import Context
 from kg.extract.facts import complete, find_facts, find_quotes
-from kg.extract.mentions import find_mentions
+from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
 from kg.extract.relations import find_relations
 from kg.lexicon import load_lexicon
@@ -51,7 +51,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     mentions = find_mentions(doc, text, onto=onto, lex=lex)
     resolution = resolve_mentions(mentions, onto=onto, lex=lex)
     quantities = find_quantities(text, lang=document.lang, anchor=document.date)
-    ctx = Context(doc, text, resolution, quantities, onto)
+    ctx = Context(doc, text, resolution, quantities, onto, build_cues(onto).class_nouns)
 
     facts = find_facts(ctx) + find_quotes(ctx)
     facts_by_sentence: dict[int, set[str]] = defaultdict(set)

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.mentions import sentence_of_tokens
 from kg.extract.quantities import Quantity
-from kg.extract.syntax import clause_head, conjuncts, fold_word
+from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, subjects
 from kg.model import Evidence
 from kg.ontology import Ontology
 from kg.resolve import Resolution, decide_class
@@ -31,6 +31,7 @@ class Context:
         resolution: Resolution,
         quantities: list[Quantity],
         onto: Ontology,
+        cue_nouns: CueIndex | None = None,
     ) -> None:
         self.doc = doc
         self.text = text
@@ -43,12 +44,33 @@ class Context:
         for (start, end), key in resolution.keys.items():
             for tok in doc.char_span(start, end, alignment_mode="expand") or ():
                 self.token_key[tok.i] = key
+        self._name_cue_nouns(cue_nouns)
         self.classes: dict[str, tuple[str, float]] = {
             key: decide_class(group.votes(), onto) for key, group in resolution.groups.items()
         }
         self.modality_cues = {
             name: frozenset(fold_word(c) for c in cues) for name, cues in onto.modality_cues.items()
         }
+
+    def _name_cue_nouns(self, cue_nouns: CueIndex | None) -> None:
+        """'la banque BNP Paribas', 'le modèle X': the cue noun stands for the name after it.
+
+        The parser makes the noun the subject or object and hangs the name below it; mapping
+        the noun to the name's entity lets every rule read through it.
+        """
+        if cue_nouns is None:
+            return
+        doc = self.doc
+        for tok in doc:
+            if tok.i in self.token_key or tok.pos_ != "NOUN" or not cue_nouns.match(doc, tok.i):
+                continue
+            if tok.text.endswith(("s", "x")) and not tok.text.isupper():
+                continue  # "les modèles OpenAI": OpenAI's models, not a model named OpenAI
+            j = tok.i + 1
+            while j < len(doc) and doc[j].pos_ == "ADJ" and j not in self.token_key:
+                j += 1
+            if j < len(doc) and j in self.token_key and self.sentence[j] == self.sentence[tok.i]:
+                self.token_key[tok.i] = self.token_key[j]
 
     # -- entities ---------------------------------------------------------------------
     def key(self, tok: Token) -> str | None:
@@ -63,6 +85,30 @@ class Context:
                 if key and key not in out:
                     out.append(key)
         return out
+
+    def subject_keys(self, verb: Token) -> list[str]:
+        """Entities the clause of ``verb`` is about.
+
+        Syntactic subjects first (with coordinated names the parser hung elsewhere: "A et B
+        discutent"); failing that, a name standing right before the verb, as in headlines the
+        parser misreads ("Capgemini rachète WNS").
+        """
+        subs = subjects(verb)
+        keys = self.keys_of(subs)
+        for sub in subs:
+            if self.key(sub) is None:  # "..., qui pourrait": a pronoun, not a coordination
+                continue
+            prev = self.mention_before(sub.i - 1, self.sentence[sub.i])
+            if prev and self.doc[sub.i - 1].text in ("et", ","):
+                keys.append(prev[0])
+        if not keys:
+            j = verb.i - 1
+            while j >= 0 and self.doc[j].pos_ in ("AUX", "ADV") and j not in self.token_key:
+                j -= 1
+            before = self.mention_before(j + 1, self.sentence[verb.i]) if j >= 0 else None
+            if before:
+                keys.append(before[0])
+        return list(dict.fromkeys(keys))
 
     def mention_before(self, i: int, sentence: int) -> tuple[str, int] | None:
         """Entity (and first token) of the mention that ends right before token ``i``."""

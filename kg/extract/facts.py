@@ -62,7 +62,9 @@ class _FactFinder:
     def complement(self, trigger: Token) -> list[str]:
         """Entities the trigger takes as complement: syntactic objects, else the next name."""
         ctx = self.ctx
-        keys = ctx.keys_of(c for c in trigger.children if c.dep_ in ("obj", "nmod", "obl:arg"))
+        keys = ctx.keys_of(
+            c for c in trigger.children if c.dep_ in ("obj", "nmod") or c.dep_.startswith("obl")
+        )
         if not keys:
             for j in range(trigger.i + 1, min(len(ctx.doc), trigger.i + _NEAR)):
                 if ctx.sentence[j] != ctx.sentence[trigger.i]:
@@ -74,15 +76,17 @@ class _FactFinder:
         return keys
 
     def after_quantity(self, q: Quantity, sentence: int) -> str | None:
-        """'35 % d'OpenAI': the entity right after the quantity, through 'de'."""
-        span = self.ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+        """'35 % d'OpenAI', '5 % du capital de X': the entity the quantity is a share of."""
+        doc = self.ctx.doc
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:
             return None
-        j = span.end
-        if j < len(self.ctx.doc) and fold_word(self.ctx.doc[j].text) in ("de", "d'", "du", "dans"):
-            j += 1
-        found = self.ctx.mention_after(j, sentence)
-        return found[0] if found else None
+        for j in range(span.end, min(len(doc), span.end + 5)):
+            if self.ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PUNCT"):
+                return None
+            if j in self.ctx.token_key:
+                return self.ctx.token_key[j]
+        return None
 
     def find(self) -> list[Fact]:
         ctx, doc = self.ctx, self.ctx.doc
@@ -94,9 +98,8 @@ class _FactFinder:
                 if sentence < 0:
                     continue
                 verb = tok if tok.pos_ in ("VERB", "AUX") else clause_head(tok)
-                subs = ctx.keys_of(subjects(verb)) if tok.pos_ in ("VERB", "AUX") else []
-                if tok.pos_ not in ("VERB", "AUX") and verb is not tok:
-                    subs = ctx.keys_of(subjects(verb))
+                is_verb = tok.pos_ in ("VERB", "AUX")
+                subs = ctx.subject_keys(verb) if verb.i != tok.i or is_verb else []
                 objs = self.complement(tok)
                 if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children):
                     agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")

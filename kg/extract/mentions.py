@@ -143,10 +143,19 @@ class _Finder:
                 yield *self._extend(tok.i, tok.i + 1), []
 
     def _trim(self, start: int, end: int) -> tuple[int, int]:
+        """Drop determiners, prepositions and cue nouns that NER glued to the front of a name.
+
+        A capitalised determiner inside a sentence belongs to the name ("Le Chat", "Les
+        Echos"); "la start-up Pigment" is the start-up named "Pigment".
+        """
         doc = self.doc
         while start < end and (
-            fold_word(doc[start].text) in self.lex.leading_words
-            or not any(c.isalnum() for c in doc[start].text)
+            not any(c.isalnum() for c in doc[start].text)
+            or (
+                fold_word(doc[start].text) in self.lex.leading_words
+                and (doc[start].text[:1].islower() or start in self.first_of_sentence)
+            )
+            or (doc[start].text[:1].islower() and bool(self.cues.class_nouns.match(doc, start)))
         ):
             start += 1
         while end > start and not any(c.isalnum() for c in doc[end - 1].text):

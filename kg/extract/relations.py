@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.extract.context import Context
-from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, subjects
+from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word
 from kg.model import Relation
 from kg.resolve import decide_class
 
@@ -108,16 +108,6 @@ class _Extractor:
                     )
         return list(dict.fromkeys(keys))
 
-    def subject_keys(self, verb: Token) -> list[str]:
-        subs = subjects(verb)
-        keys = self.ctx.keys_of(subs)
-        # "A et B discutent": the parser may hang A elsewhere; the surface order is reliable
-        for sub in subs:
-            prev = self.ctx.mention_before(sub.i - 1, self.ctx.sentence[sub.i])
-            if prev and self.ctx.doc[sub.i - 1].text in ("et", ","):
-                keys.append(prev[0])
-        return list(dict.fromkeys(keys))
-
     def passive(self, verb: Token) -> bool:
         return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
 
@@ -134,7 +124,7 @@ class _Extractor:
                 prop, direction = payload.split(":")
                 if self.cues.context[prop]:
                     continue
-                subs, objs = self.subject_keys(tok), self.object_keys(tok)
+                subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
                 if self.passive(tok):
                     subs, objs = self.agent_keys(tok), subs
                 if direction == "inverse":
@@ -156,7 +146,7 @@ class _Extractor:
                 if tok.dep_ == "appos" and self.ctx.key(tok.head):
                     subs = [self.ctx.key(tok.head) or ""]
                 else:
-                    subs = self.subject_keys(clause_head(tok))
+                    subs = self.ctx.subject_keys(clause_head(tok))
                 for s in subs:
                     for o in objs:
                         self.add(s, prop, o, tok, [])

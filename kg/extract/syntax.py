@@ -17,6 +17,9 @@ __all__ = [
 ]
 
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
+_VERB_ENDINGS = frozenset(
+    {"e", "es", "ent", "é", "ée", "és", "ées", "ant", "er", "ait", "aient", "era", "eront"}
+)
 _INHERITING_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 
 
@@ -35,6 +38,7 @@ class CueIndex:
     """
 
     first_words: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    verb_stems: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, cues: Iterable[tuple[str, str]]) -> CueIndex:
@@ -42,6 +46,8 @@ class CueIndex:
         for phrase, payload in sorted(set(cues)):
             words = tuple(fold_word(w) for w in phrase.replace("'", "' ").split())
             index.first_words.setdefault(words[0], []).append((words, payload))
+            if len(words) == 1 and words[0].endswith(("er", "ir")) and len(words[0]) >= 7:
+                index.verb_stems.setdefault(words[0][:-2], []).append(payload)
         for entries in index.first_words.values():
             entries.sort(key=lambda e: (-len(e[0]), e))
         return index
@@ -58,7 +64,18 @@ class CueIndex:
                     for w, j in zip(words[1:], range(i + 1, end), strict=True)
                 ):
                     found.append((end, payload))
+        if not found:
+            found = [(i + 1, payload) for payload in self._inflected(fold_word(tok.text))]
         return sorted(set(found), key=lambda f: (-f[0], f[1]))
+
+    def _inflected(self, word: str) -> list[str]:
+        """Payloads of verb cues ``word`` inflects: the tagger sometimes reads "valorise" as a
+        noun and leaves it unlemmatised."""
+        for cut in range(1, 6):
+            stem, ending = word[:-cut], word[-cut:]
+            if ending in _VERB_ENDINGS and stem in self.verb_stems:
+                return self.verb_stems[stem]
+        return []
 
     def __contains__(self, word: str) -> bool:
         return fold_word(word) in self.first_words
