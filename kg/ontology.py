@@ -65,6 +65,7 @@ class PropertyInfo:
     domain: str
     range: str
     symmetric: bool
+    functional: bool
     inverse_of: str | None
     parents: tuple[str, ...]
     title_cues: tuple[str, ...]
@@ -243,6 +244,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 domain=_local(domain) or str(domain or ""),
                 range=_local(range_) or str(range_ or ""),
                 symmetric=(term, RDF.type, OWL.SymmetricProperty) in graph,
+                functional=(term, RDF.type, OWL.FunctionalProperty) in graph,
                 inverse_of=_local(inverse) or None,
                 parents=_parents(graph, term, RDFS.subPropertyOf),
                 title_cues=_cues(graph, term, KG.titleCue, lang),

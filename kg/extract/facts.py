@@ -10,6 +10,8 @@ module applies those declarations to the parse; quotations are found by their ma
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from spacy.tokens import Token
 
@@ -20,6 +22,7 @@ from kg.model import Evidence, Fact, Value
 
 __all__ = ["find_facts", "find_quotes"]
 
+_T = TypeVar("_T")
 _QUOTE = re.compile(r"«\s*(?P<a>[^»]+?)\s*»|“(?P<b>[^”]+?)”|\"(?P<c>[^\"\n]+?)\"")
 _MIN_QUOTE_WORDS = 4
 _NEAR = 6  # tokens after a trigger where its complement may stand
@@ -49,6 +52,7 @@ class _FactFinder:
             [(c, info.name) for info in self.classes for c in info.verb_cues]
             + [(c, info.name) for info in self.classes for c in info.noun_cues]
         )
+        self.functional = frozenset(p.name for p in onto.properties.values() if p.functional)
         self.role_preps: dict[str, CueIndex] = {}
         for info in self.classes:
             ancestors = set(onto.ancestors(info.name))
@@ -90,62 +94,61 @@ class _FactFinder:
 
     def find(self) -> list[Fact]:
         ctx, doc = self.ctx, self.ctx.doc
-        drafts: dict[tuple[str, int], dict[str, object]] = {}
+        drafts: dict[tuple[str, int], _Draft] = {}
         for tok in doc:
             for _end, cls in self.triggers.match(doc, tok.i):
-                info = ctx.onto.classes[cls]
                 sentence = ctx.sentence[tok.i]
                 if sentence < 0:
                     continue
-                verb = tok if tok.pos_ in ("VERB", "AUX") else clause_head(tok)
-                is_verb = tok.pos_ in ("VERB", "AUX")
-                subs = ctx.subject_keys(verb) if verb.i != tok.i or is_verb else []
-                objs = self.complement(tok)
-                if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children):
-                    agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
-                    subs, objs = agents, subs + objs
-                roles: list[tuple[str, str]] = []
-                if info.subject_role and subs:
-                    roles.append((info.subject_role, subs[0]))
-                values: list[tuple[str, Value]] = []
-                quantities = sorted(
-                    (
-                        q
-                        for kind in ("money", "percent", "rank", "date")
-                        for q in ctx.quantities_in(sentence, kind)
-                    ),
-                    key=lambda q: (q.start < tok.idx, abs(q.start - tok.idx)),
-                )
-                used_kinds: set[str] = set()
-                object_key = None
-                for q in quantities:
-                    if q.kind in used_kinds:
-                        continue
-                    pairs = _quantity_values(q, info.quantity_roles)
-                    if pairs:
-                        used_kinds.add(q.kind)
-                        values.extend(pairs)
-                        object_key = object_key or self.after_quantity(q, sentence)
-                if info.object_role:
-                    target = object_key or next((o for o in objs if o not in subs), None)
-                    if target:
-                        roles.append((info.object_role, target))
-                roles.extend(self.preposition_roles(cls, sentence))
-                draft = drafts.setdefault(
-                    (cls, sentence),
-                    {"roles": [], "values": [], "tokens": [], "modality": None, "trigger": tok},
-                )
-                draft["roles"] = _merge(draft["roles"], roles)  # type: ignore[arg-type]
-                draft["values"] = _merge(draft["values"], values)  # type: ignore[arg-type]
-                draft["tokens"].append(tok)  # type: ignore[union-attr]
-                if draft["modality"] is None or tok.pos_ in ("VERB", "AUX"):
-                    draft["modality"] = ctx.modality(tok)
-        return [
-            self.build(cls, sentence, d)
-            for (cls, sentence), d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))
-        ]
+                draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
+                roles, values = self.fillers(tok, cls, sentence)
+                draft.add(roles, values, self.functional)
+                draft.tokens.append(tok)
+                if draft.modality is None or tok.pos_ in ("VERB", "AUX"):
+                    draft.modality = ctx.modality(tok)
+        facts = [self.build(d) for _, d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))]
+        return _merge_repeats(facts, self.functional)
+
+    def fillers(
+        self, tok: Token, cls: str, sentence: int
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, Value]]]:
+        """Roles and values the trigger ``tok`` of a ``cls`` fact finds in its sentence."""
+        ctx, info = self.ctx, self.ctx.onto.classes[cls]
+        verb = tok if tok.pos_ in ("VERB", "AUX") else clause_head(tok)
+        subs = ctx.subject_keys(verb) if verb.i != tok.i or tok.pos_ in ("VERB", "AUX") else []
+        objs = self.complement(tok)
+        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children):
+            agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
+            subs, objs = agents, subs + objs
+        roles: list[tuple[str, str]] = []
+        if info.subject_role and subs:
+            roles.append((info.subject_role, subs[0]))
+        values: list[tuple[str, Value]] = []
+        quantities = sorted(
+            (
+                q
+                for kind in ("money", "percent", "rank", "date")
+                for q in ctx.quantities_in(sentence, kind)
+            ),
+            key=lambda q: (q.start < tok.idx, abs(q.start - tok.idx)),
+        )
+        used_kinds: set[str] = set()
+        object_key = None
+        for q in quantities:
+            pairs = _quantity_values(q, info.quantity_roles) if q.kind not in used_kinds else []
+            if pairs:
+                used_kinds.add(q.kind)
+                values.extend(pairs)
+                object_key = object_key or self.after_quantity(q, sentence)
+        if info.object_role:
+            target = object_key or next((o for o in objs if o not in subs), None)
+            if target:
+                roles.append((info.object_role, target))
+        roles.extend(self.preposition_roles(cls, sentence))
+        return roles, values
 
     def preposition_roles(self, cls: str, sentence: int) -> list[tuple[str, str]]:
+        """'menée par X', 'auprès de X, Y et Z': fillers introduced by the roles' cues."""
         ctx, doc = self.ctx, self.ctx.doc
         roles = []
         for tok in doc:
@@ -162,39 +165,102 @@ class _FactFinder:
                         found = None
         return roles
 
-    def build(self, cls: str, sentence: int, draft: dict[str, object]) -> Fact:
+    def build(self, draft: _Draft) -> Fact:
         ctx = self.ctx
-        tokens: list[Token] = list(draft["tokens"])  # type: ignore[call-overload]
-        roles: list[tuple[str, str]] = draft["roles"]  # type: ignore[assignment]
-        for role, key in roles:
+        for role, key in draft.roles:
             ctx.vote(key, ctx.onto.properties[role].range)
+        keys = {k for _, k in draft.roles}
         role_tokens = [
-            t
-            for t in ctx.doc
-            if ctx.sentence[t.i] == sentence and ctx.key(t) in {k for _, k in roles}
+            t for t in ctx.doc if ctx.sentence[t.i] == draft.sentence and ctx.key(t) in keys
         ]
         chars = [
             c
             for q in ctx.quantities
-            if ctx.sentence_at(q.start) == sentence
+            if ctx.sentence_at(q.start) == draft.sentence
             for c in (q.start, q.end)
         ]
-        evidence = ctx.evidence(sentence, tokens + role_tokens, chars if draft["values"] else ())
         return Fact(
-            cls=cls,
-            roles=tuple(roles),
-            values=tuple(draft["values"]),  # type: ignore[arg-type]
-            evidence=evidence,
-            modality=str(draft["modality"]),
+            cls=draft.cls,
+            roles=tuple(draft.roles),
+            values=tuple(draft.values),
+            evidence=ctx.evidence(
+                draft.sentence, draft.tokens + role_tokens, chars if draft.values else ()
+            ),
+            modality=draft.modality or "Asserted",
         )
 
 
-def _merge(
-    old: list[tuple[str, object]], new: list[tuple[str, object]]
-) -> list[tuple[str, object]]:
-    """Roles of two triggers of the same fact: the first filler of each role wins."""
-    seen = {role for role, _ in old}
-    return old + [(role, value) for role, value in new if role not in seen and not seen.add(role)]  # type: ignore[func-returns-value]
+@dataclass
+class _Draft:
+    """A fact being gathered from the triggers of one sentence."""
+
+    cls: str
+    sentence: int
+    roles: list[tuple[str, str]] = field(default_factory=list)
+    values: list[tuple[str, Value]] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    modality: str | None = None
+
+    def add(
+        self,
+        roles: list[tuple[str, str]],
+        values: list[tuple[str, Value]],
+        functional: frozenset[str],
+    ) -> None:
+        self.roles = _union(self.roles, roles, functional)
+        self.values = _union(self.values, values, functional)
+
+
+def _union(
+    old: list[tuple[str, _T]], new: list[tuple[str, _T]], functional: frozenset[str]
+) -> list[tuple[str, _T]]:
+    """Add ``new`` fillers: a functional role keeps its first filler, others gather them all."""
+    out = list(old)
+    for role, value in new:
+        if (role, value) in out or (role in functional and any(r == role for r, _ in out)):
+            continue
+        out.append((role, value))
+    return out
+
+
+def _same_quantities(a: Fact, b: Fact) -> bool:
+    """Both tellings give the same amounts, percentages and ranks (dates may differ in detail)."""
+
+    def numbers(fact: Fact) -> dict[str, Value]:
+        return {name: value for name, value in fact.values if name != "date"}
+
+    return numbers(a) == numbers(b)
+
+
+def _merge_repeats(facts: list[Fact], functional: frozenset[str]) -> list[Fact]:
+    """One fact told twice (a headline, then the body) becomes one: same class, modality and
+    main participant, and no conflicting value. The first telling keeps its evidence."""
+    out: list[Fact] = []
+    for fact in facts:
+        same = next(
+            (
+                i
+                for i, kept in enumerate(out)
+                if kept.cls == fact.cls
+                and kept.modality == fact.modality
+                and kept.roles[:1] == fact.roles[:1]
+                and kept.roles
+                and _same_quantities(kept, fact)
+            ),
+            None,
+        )
+        if same is None:
+            out.append(fact)
+            continue
+        kept = out[same]
+        out[same] = Fact(
+            kept.cls,
+            tuple(_union(list(kept.roles), list(fact.roles), functional)),
+            tuple(_union(list(kept.values), list(fact.values), functional)),
+            kept.evidence,
+            kept.modality,
+        )
+    return out
 
 
 def find_facts(ctx: Context) -> list[Fact]:
@@ -263,19 +329,24 @@ def complete(facts: list[Fact], classes: dict[str, str], ctx: Context) -> list[F
     out = []
     for fact in facts:
         info = onto.classes[fact.cls]
-        roles = tuple(
+        roles = [
             (role, key)
             for role, key in fact.roles
             if onto.is_a(classes.get(key, "Entity"), onto.properties[role].range)
-        )
+        ]
+        # the lead investor is an investor: keep only the more precise role for one filler
+        roles = [
+            (role, key)
+            for role, key in roles
+            if not any(k == key and role in onto.properties[r].parents for r, k in roles)
+        ]
         present = {r for r, _ in roles} | {v for v, _ in fact.values}
         if not set(info.required_roles) <= present:
             continue
         quantities = set(info.quantity_roles) - {"date"}
         if info.requires_quantity and not quantities & present:
             continue
-        if len({key for _, key in roles}) < len(roles) and fact.cls != "Quote":
-            # the same entity in two roles ("X invests in X") is a misreading
-            continue
-        out.append(Fact(fact.cls, roles, fact.values, fact.evidence, fact.modality))
+        if len({key for _, key in roles}) < len(roles):
+            continue  # one entity in two roles ("X invests in X") is a misreading
+        out.append(Fact(fact.cls, tuple(roles), fact.values, fact.evidence, fact.modality))
     return out
