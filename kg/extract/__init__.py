@@ -63,6 +63,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
             ranked_items[fact.evidence.sentence] = item
     relations = find_relations(ctx, facts_by_sentence=facts_by_sentence, ranked_items=ranked_items)
 
+    ctx.vote_coordinated()
     entities = finalize_entities(resolution, ctx.role_votes, onto=onto)
     classes = {e.key: e.cls for e in entities}
     kept = [

@@ -144,6 +144,21 @@ class Context:
         if required in self.onto.classes and required != "Entity":
             self.role_votes[key].append((required, 3.0))
 
+    def vote_coordinated(self) -> None:
+        """'Nvidia et Salesforce participent': coordinated names are usually of one kind, so a
+        name with nothing to say about itself takes the class of a firmly typed conjunct."""
+        pairs = {(self.key(t.head), self.key(t)) for t in self.doc if t.dep_ == "conj"}
+        for tok in self.doc:  # the surface "A et B" / "A, B" too: the parser often misses it
+            if tok.text in ("et", ",") and 0 < tok.i < len(self.doc) - 1:
+                pairs.add((self.key(self.doc[tok.i - 1]), self.key(self.doc[tok.i + 1])))
+        for a, b in sorted(pairs, key=str):
+            if not a or not b or a == b:
+                continue
+            for weak, firm in ((a, b), (b, a)):
+                cls, score = self.classes[firm]
+                if score >= _FIRM_SCORE and self.classes[weak][1] < _FIRM_SCORE:
+                    self.role_votes[weak].append((cls, 1.5))
+
     # -- quantities and evidence --------------------------------------------------------
     def quantities_in(self, sentence: int, kind: str) -> list[Quantity]:
         return [
