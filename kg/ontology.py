@@ -49,6 +49,7 @@ class ClassInfo:
     subject_role: str | None = None
     object_role: str | None = None
     quantity_roles: tuple[str, ...] = ()
+    quantity_complement_role: str | None = None
     requires_quantity: bool = False
 
     def label(self, lang: str = "fr") -> str:
@@ -225,6 +226,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             subject_role=_local(graph.value(term, KG.subjectRole)) or None,
             object_role=_local(graph.value(term, KG.objectRole)) or None,
             quantity_roles=_parents(graph, term, KG.quantityRole),
+            quantity_complement_role=_local(graph.value(term, KG.quantityComplementRole)) or None,
             requires_quantity=bool(graph.value(term, KG.requiresQuantity)),
         )
 

@@ -71,6 +71,13 @@ class Context:
                 j += 1
             if j < len(doc) and j in self.token_key and self.sentence[j] == self.sentence[tok.i]:
                 self.token_key[tok.i] = self.token_key[j]
+                continue
+            # "Keen-3, un modèle de langage ...": the noun describes the name before the comma
+            k = tok.i - 1
+            if k >= 2 and doc[k].pos_ == "DET" and doc[k - 1].text == ",":
+                before = self.mention_before(k - 1, self.sentence[tok.i])
+                if before:
+                    self.token_key[tok.i] = before[0]
 
     # -- entities ---------------------------------------------------------------------
     def key(self, tok: Token) -> str | None:
@@ -99,8 +106,20 @@ class Context:
             if self.key(sub) is None:  # "..., qui pourrait": a pronoun, not a coordination
                 continue
             prev = self.mention_before(sub.i - 1, self.sentence[sub.i])
-            if prev and self.doc[sub.i - 1].text in ("et", ","):
+            if prev and self.doc[sub.i - 1].text in ("et", "ou"):
                 keys.append(prev[0])
+        if not keys and "Part" in verb.morph.get("VerbForm"):
+            # "Fondée par X, Datakeen développe ...": the participle's subject is the main one
+            clauses = [c for c in verb.children if c.dep_ in ("parataxis", "conj")]
+            if verb.head.i != verb.i and verb.dep_ in ("advcl", "parataxis"):
+                clauses.append(verb.head)
+            keys = self.keys_of(s for clause in clauses for s in subjects(clause))
+        if not keys and verb.dep_ in ("acl", "acl:relcl") and verb.head.i != verb.i:
+            # "un modèle entraîné sur ...": a participle's subject is the noun it modifies
+            noun = verb.head
+            keys = self.keys_of([noun]) or (
+                self.keys_of([noun.head]) if noun.dep_ == "appos" else []
+            )
         if not keys:
             j = verb.i - 1
             while j >= 0 and self.doc[j].pos_ in ("AUX", "ADV") and j not in self.token_key:
@@ -109,6 +128,10 @@ class Context:
             if before:
                 keys.append(before[0])
         return list(dict.fromkeys(keys))
+
+    def passive(self, verb: Token) -> bool:
+        """'a été rachetée par X', 'Fondée par X, ...': the agent is the logical subject."""
+        return any(c.dep_ in ("aux:pass", "nsubj:pass", "obl:agent") for c in verb.children)
 
     def mention_before(self, i: int, sentence: int) -> tuple[str, int] | None:
         """Entity (and first token) of the mention that ends right before token ``i``."""

@@ -117,7 +117,7 @@ class _FactFinder:
         verb = tok if tok.pos_ in ("VERB", "AUX") else clause_head(tok)
         subs = ctx.subject_keys(verb) if verb.i != tok.i or tok.pos_ in ("VERB", "AUX") else []
         objs = self.complement(tok)
-        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children):
+        if ctx.passive(verb):
             agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
             subs, objs = agents, subs + objs
         roles: list[tuple[str, str]] = []
@@ -133,15 +133,18 @@ class _FactFinder:
             key=lambda q: (q.start < tok.idx, abs(q.start - tok.idx)),
         )
         used_kinds: set[str] = set()
-        object_key = None
+        complement = None
         for q in quantities:
             pairs = _quantity_values(q, info.quantity_roles) if q.kind not in used_kinds else []
             if pairs:
                 used_kinds.add(q.kind)
                 values.extend(pairs)
-                object_key = object_key or self.after_quantity(q, sentence)
+                complement = complement or self.after_quantity(q, sentence)
+        if complement and info.quantity_complement_role and complement not in subs:
+            roles.append((info.quantity_complement_role, complement))
         if info.object_role:
-            target = object_key or next((o for o in objs if o not in subs), None)
+            taken = {k for _, k in roles}
+            target = next((o for o in objs if o not in subs and o not in taken), None)
             if target:
                 roles.append((info.object_role, target))
         roles.extend(self.preposition_roles(cls, sentence))

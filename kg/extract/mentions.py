@@ -225,7 +225,7 @@ class _Finder:
         # "le modèle X", "15 000 GPU X": a singular (or abbreviated) cue noun right before
         for i in range(max(0, start - 3), start):
             for cue_end, cls in self.cues.class_nouns.match(doc, i):
-                if cue_end == start and self._names_one(doc[cue_end - 1]):
+                if cue_end == start and self._names_kind(doc[cue_end - 1]):
                     votes.append((cls, 2.0))
         # "X, la start-up ...": a determiner and a cue noun in apposition after the name
         j = end
@@ -237,7 +237,7 @@ class _Finder:
         # "deux modèles : A et B" and "le modèle, A,": the name hangs off a cue noun
         for tok in conjuncts_up(head):
             if tok.dep_ in ("appos", "parataxis", "dep") and tok.head.pos_ == "NOUN":
-                if tok.head.i == start - 1 and not self._names_one(tok.head):
+                if tok.head.i == start - 1 and not self._names_kind(tok.head):
                     continue  # "les produits Microsoft": the products of Microsoft
                 for _, cls in self.cues.class_nouns.match(doc, tok.head.i):
                     votes.append((cls, 2.0))
@@ -273,6 +273,17 @@ class _Finder:
                     elif not (expect_item and t.pos_ == "DET"):
                         expect_item = False
         return out
+
+    @staticmethod
+    def _names_kind(tok: Token) -> bool:
+        """A noun that names a kind of thing: singular, or an indefinite plural ("des puces X",
+        "15 000 GPU X") as opposed to a possessive one ("les modèles X": X's models)."""
+        if _Finder._names_one(tok):
+            return True
+        return any(
+            c.dep_ == "nummod" or (c.dep_ == "det" and fold_word(c.text) in ("des", "de", "d'"))
+            for c in tok.children
+        )
 
     @staticmethod
     def _names_one(tok: Token) -> bool:

@@ -108,9 +108,6 @@ class _Extractor:
                     )
         return list(dict.fromkeys(keys))
 
-    def passive(self, verb: Token) -> bool:
-        return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
-
     def agent_keys(self, verb: Token) -> list[str]:
         return self.ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
 
@@ -125,7 +122,7 @@ class _Extractor:
                 if self.cues.context[prop]:
                     continue
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
-                if self.passive(tok):
+                if self.ctx.passive(tok):
                     subs, objs = self.agent_keys(tok), subs
                 if direction == "inverse":
                     subs, objs = objs, subs
