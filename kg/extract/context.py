@@ -19,6 +19,8 @@ __all__ = ["Context"]
 #: A class decided by fewer votes than this can still be corrected by the roles it plays.
 _FIRM_SCORE = 2.0
 _NEGATORS = frozenset({"ne", "n'"})
+_RELATIVE = frozenset({"qui", "que", "lequel", "laquelle", "lesquels", "lesquelles"})
+_PERSONAL = frozenset({"il", "elle"})
 
 
 class Context:
@@ -45,6 +47,11 @@ class Context:
             for tok in doc.char_span(start, end, alignment_mode="expand") or ():
                 self.token_key[tok.i] = key
         self._name_cue_nouns(cue_nouns)
+        self.subjects_by_sentence: dict[int, list[str]] = defaultdict(list)
+        for key, group in sorted(resolution.groups.items()):
+            for m in group.mentions:
+                if m.subject and key not in self.subjects_by_sentence[m.sentence]:
+                    self.subjects_by_sentence[m.sentence].append(key)
         self.classes: dict[str, tuple[str, float]] = {
             key: decide_class(group.votes(), onto) for key, group in resolution.groups.items()
         }
@@ -103,8 +110,9 @@ class Context:
         subs = subjects(verb)
         keys = self.keys_of(subs)
         for sub in subs:
-            if self.key(sub) is None:  # "..., qui pourrait": a pronoun, not a coordination
-                continue
+            if self.key(sub) is None:
+                keys.extend(self._pronoun_keys(sub))
+                continue  # "..., qui pourrait": a pronoun, not a coordination
             prev = self.mention_before(sub.i - 1, self.sentence[sub.i])
             if prev and self.doc[sub.i - 1].text in ("et", "ou"):
                 keys.append(prev[0])
@@ -129,9 +137,30 @@ class Context:
                 keys.append(before[0])
         return list(dict.fromkeys(keys))
 
+    def _pronoun_keys(self, pronoun: Token) -> list[str]:
+        """'X, qui a fondé ...': the relative pronoun's antecedent; 'Il prépare ...': the
+        subject of the previous sentence, which a sentence-initial subject pronoun continues."""
+        word = fold_word(pronoun.text)
+        clause = pronoun.head
+        if word in _RELATIVE and clause.dep_ == "acl:relcl" and clause.head.i != clause.i:
+            antecedent = clause.head
+            return self.keys_of([antecedent])
+        if word in _PERSONAL and pronoun.dep_ == "nsubj":
+            sentence = self.sentence[pronoun.i]
+            return self.subjects_by_sentence.get(sentence - 1, [])[:1]
+        return []
+
     def passive(self, verb: Token) -> bool:
-        """'a été rachetée par X', 'Fondée par X, ...': the agent is the logical subject."""
-        return any(c.dep_ in ("aux:pass", "nsubj:pass", "obl:agent") for c in verb.children)
+        """'a été rachetée par X', 'Fondée par X, ...', 'Valorisée 1 Md€, la start-up ...':
+        the agent, not the grammatical subject, is the logical subject."""
+        if any(c.dep_ in ("aux:pass", "nsubj:pass", "obl:agent") for c in verb.children):
+            return True
+        # a bare past participle (no auxiliary) used as an adjective is passive in meaning
+        return (
+            "Part" in verb.morph.get("VerbForm")
+            and "Past" in verb.morph.get("Tense")
+            and not any(c.dep_.startswith("aux") for c in verb.children)
+        )
 
     def mention_before(self, i: int, sentence: int) -> tuple[str, int] | None:
         """Entity (and first token) of the mention that ends right before token ``i``."""
