@@ -21,8 +21,6 @@ from kg.ontology import Ontology
 
 __all__ = ["Resolution", "decide_class", "entity_key", "finalize_entities", "resolve_mentions"]
 
-#: How many sentences back a description may look for what it refers to.
-_LOOKBACK = 3
 #: The class of an entity nothing tells more about: a named thing in business news that is
 #: neither a person, an organisation nor a place is most often a product.
 _DEFAULT_CLASS = "Product"
@@ -138,9 +136,7 @@ def _antecedent(
     candidates = [
         (m, key)
         for m, key in resolved
-        if m.end <= desc.start
-        and desc.sentence - m.sentence <= _LOOKBACK
-        and _compatible(cue_class, classes.get(key), onto)
+        if m.end <= desc.start and _compatible(cue_class, classes.get(key), onto)
     ]
     same = [(m, k) for m, k in candidates if m.sentence == desc.sentence]
     others = [
@@ -154,14 +150,37 @@ def _antecedent(
     known = [(m, k) for m, k in same if classes.get(k) is not None or m.source == "description"]
     if known:
         return known[-1][1], "subject of the sentence"
-    for sentence in range(desc.sentence - 1, desc.sentence - _LOOKBACK - 1, -1):
-        in_sentence = [(m, k) for m, k in candidates if m.sentence == sentence]
-        if in_sentence:
-            subjects = [(m, k) for m, k in in_sentence if m.subject]
-            if subjects:
-                return subjects[0][1], "subject of a previous sentence"
-            return in_sentence[-1][1], "last name of a previous sentence"
-    return None, ""
+    return _most_salient(desc, candidates, classes, onto)
+
+
+def _most_salient(
+    desc: Mention,
+    candidates: Sequence[tuple[Mention, str]],
+    classes: dict[str, str | None],
+    onto: Ontology,
+) -> tuple[str | None, str]:
+    """The entity most in focus before the description's sentence.
+
+    Every earlier mention adds to its entity's salience, subjects twice as much, halved with
+    each sentence back (a simplified Lappin and Leass salience); an entity already known to
+    be of the description's own class ("la start-up" -> a Company) counts double.
+    """
+    cue_class = desc.votes[0][0]
+    scores: dict[str, float] = defaultdict(float)
+    last_seen: dict[str, int] = {}
+    for m, key in candidates:
+        if m.sentence >= desc.sentence:
+            continue
+        weight = (1.0 if m.subject else 0.5) * 0.5 ** (desc.sentence - m.sentence)
+        cls = classes.get(key)
+        if cls is not None and onto.is_a(cls, cue_class):
+            weight *= 2
+        scores[key] += weight
+        last_seen[key] = max(last_seen.get(key, -1), m.start)
+    if not scores:
+        return None, ""
+    best = max(scores, key=lambda k: (scores[k], last_seen[k]))
+    return best, "most salient earlier entity of the right kind"
 
 
 def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexicon) -> Resolution:

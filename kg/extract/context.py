@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.mentions import sentence_of_tokens
 from kg.extract.quantities import Quantity
-from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, subjects
+from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, naming_noun, subjects
 from kg.model import Evidence
 from kg.ontology import Ontology
 from kg.resolve import Resolution, decide_class
@@ -68,16 +68,20 @@ class Context:
         if cue_nouns is None:
             return
         doc = self.doc
+
+        def is_cue(i: int) -> bool:
+            tok = doc[i]
+            plural = tok.text.endswith(("s", "x")) and not tok.text.isupper()
+            # "les modèles OpenAI": OpenAI's models, not a model named OpenAI
+            return tok.pos_ == "NOUN" and not plural and bool(cue_nouns.match(doc, i))
+
+        starts = sorted({min(tok.i for tok in span) for span in self._mention_spans()})
+        for start in starts:
+            cue = naming_noun(doc, start, is_cue)
+            if cue is not None and cue not in self.token_key:
+                self.token_key[cue] = self.token_key[start]
         for tok in doc:
-            if tok.i in self.token_key or tok.pos_ != "NOUN" or not cue_nouns.match(doc, tok.i):
-                continue
-            if tok.text.endswith(("s", "x")) and not tok.text.isupper():
-                continue  # "les modèles OpenAI": OpenAI's models, not a model named OpenAI
-            j = tok.i + 1
-            while j < len(doc) and doc[j].pos_ == "ADJ" and j not in self.token_key:
-                j += 1
-            if j < len(doc) and j in self.token_key and self.sentence[j] == self.sentence[tok.i]:
-                self.token_key[tok.i] = self.token_key[j]
+            if tok.i in self.token_key or not is_cue(tok.i):
                 continue
             # "Keen-3, un modèle de langage ...": the noun describes the name before the comma
             k = tok.i - 1
@@ -136,6 +140,14 @@ class Context:
             if before:
                 keys.append(before[0])
         return list(dict.fromkeys(keys))
+
+    def _mention_spans(self) -> list[list[Token]]:
+        return [
+            list(span)
+            for start, end in self.resolution.keys
+            if (span := self.doc.char_span(start, end, alignment_mode="expand")) is not None
+            and len(span)
+        ]
 
     def _pronoun_keys(self, pronoun: Token) -> list[str]:
         """'X, qui a fondé ...': the relative pronoun's antecedent; 'Il prépare ...': the

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.syntax import CueIndex, clause_head, fold_word
+from kg.extract.syntax import CueIndex, clause_head, fold_word, naming_noun
 from kg.lexicon import Lexicon
 from kg.model import Mention
 from kg.nlp import CODE_PATTERN, ORDINAL_PATTERN
@@ -193,7 +193,7 @@ class _Finder:
         if label == "PER":
             names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
             if not has_digit and all(_is_titlecase_word(w) for w in names):
-                return [("Person", 3.0 if len(names) >= 2 else 1.0)]
+                return [("Person", 3.0 if len(names) >= 2 else 0.5)]
             return []
         if label == "ORG":
             return [("Organization", 1.0)]
@@ -213,8 +213,15 @@ class _Finder:
         if end - start == 1 and start in self.first_of_sentence:
             word = self.word(self.doc[start])
             plain = _is_titlecase_word(word) and not any(c.isdigit() for c in word)
-            # capitalised only because it opens the sentence ("Intégration de ...")
-            if plain and word not in self.mid_sentence_words and self.doc[start].pos_ != "PROPN":
+            # capitalised only because it opens the sentence ("Intégration de ..."), unless it
+            # acts as a name: the subject of a verb, or what a relative clause is about
+            tok = self.doc[start]
+            acts_as_name = (
+                tok.pos_ == "PROPN"
+                or (tok.dep_ in ("nsubj", "nsubj:pass") and tok.head.pos_ in ("VERB", "AUX"))
+                or any(c.dep_ == "acl:relcl" for c in tok.children)
+            )
+            if plain and word not in self.mid_sentence_words and not acts_as_name:
                 return False
         return True
 
@@ -222,11 +229,11 @@ class _Finder:
     def context_votes(self, start: int, end: int) -> list[tuple[str, float]]:
         doc, votes = self.doc, []
         sentence = self.sentence[start]
-        # "le modèle X", "15 000 GPU X": a singular (or abbreviated) cue noun right before
-        for i in range(max(0, start - 3), start):
-            for cue_end, cls in self.cues.class_nouns.match(doc, i):
-                if cue_end == start and self._names_kind(doc[cue_end - 1]):
-                    votes.append((cls, 2.0))
+        # "le modèle X", "15 000 GPU X", "le fabricant grenoblois de batteries X": a singular
+        # (or indefinite, or abbreviated) cue noun introduces the name
+        cue = naming_noun(doc, start, self._is_naming_cue)
+        if cue is not None:
+            votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
         # "X, la start-up ...": a determiner and a cue noun in apposition after the name
         j = end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "DET":
@@ -274,6 +281,14 @@ class _Finder:
                         expect_item = False
         return out
 
+    def _is_naming_cue(self, i: int) -> bool:
+        tok = self.doc[i]
+        return (
+            tok.pos_ in ("NOUN", "PROPN", "ADJ")
+            and bool(self.cues.class_nouns.match(self.doc, i))
+            and self._names_kind(tok)
+        )
+
     @staticmethod
     def _names_kind(tok: Token) -> bool:
         """A noun that names a kind of thing: singular, or an indefinite plural ("des puces X",
@@ -316,7 +331,10 @@ class _Finder:
             subject = tok.dep_ in ("nsubj", "nsubj:pass")
             clause_subject = None
             if clause_subjects and clause_subjects[0].i != tok.i:
-                clause_subject = clause_subjects[0].idx
+                subject_tok = clause_subjects[0]
+                if subject_tok.pos_ == "PRON" and clause.dep_ == "acl:relcl":
+                    subject_tok = clause.head  # "X, qui a investi dans la société": X
+                clause_subject = subject_tok.idx
             start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
             yield Mention(
                 start=start,

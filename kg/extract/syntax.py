@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -13,6 +13,7 @@ __all__ = [
     "clause_head",
     "conjuncts",
     "fold_word",
+    "naming_noun",
     "subjects",
 ]
 
@@ -124,3 +125,26 @@ def walk_up(token: Token, limit: int = 6) -> Iterator[Token]:
         if current.head.i == current.i:
             return
         current = current.head
+
+
+#: Words that may stand between a cue noun and the name it introduces:
+#: "le fabricant grenoblois de batteries sodium-ion Voltaïa", "la banque BNP Paribas".
+_NAMING_FILLERS = ("ADJ", "NOUN", "ADP")
+_NAMING_SPAN = 6
+
+
+def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | None:
+    """The cue noun a name at token ``start`` is introduced by, if any.
+
+    Walks left over adjectives and "de + noun" complements (never a "de" right before the
+    name: "le patron de X" is about X, it does not name it) to a noun for which ``is_cue``
+    holds.
+    """
+    if start == 0 or doc[start - 1].pos_ == "ADP":
+        return None
+    for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
+        if is_cue(i):
+            return i
+        if doc[i].pos_ not in _NAMING_FILLERS or doc[i].text in (",", ":"):
+            return None
+    return None
