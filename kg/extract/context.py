@@ -21,6 +21,7 @@ _FIRM_SCORE = 2.0
 _NEGATORS = frozenset({"ne", "n'"})
 _RELATIVE = frozenset({"qui", "que", "lequel", "laquelle", "lesquels", "lesquelles"})
 _PERSONAL = frozenset({"il", "elle"})
+_OBJECT_CLITICS = frozenset({"l'", "le", "la"})
 
 
 class Context:
@@ -99,9 +100,10 @@ class Context:
         out: list[str] = []
         for tok in tokens:
             for conj in conjuncts(tok):
-                key = self.key(conj)
-                if key and key not in out:
-                    out.append(key)
+                keys = [self.key(conj)] if self.key(conj) else []
+                if not keys and conj.pos_ == "PRON":
+                    keys = self._pronoun_keys(conj)
+                out.extend(k for k in keys if k and k not in out)
         return out
 
     def subject_keys(self, verb: Token) -> list[str]:
@@ -111,6 +113,13 @@ class Context:
         discutent"); failing that, a name standing right before the verb, as in headlines the
         parser misreads ("Capgemini rachète WNS").
         """
+        is_participle = "Part" in verb.morph.get("VerbForm")
+        if is_participle and verb.i > 1 and self.doc[verb.i - 1].text == ",":
+            # "Llama 4, développé par Meta, ...": a participle after a comma describes the name
+            # just before it, wherever the parser attached it
+            before = self.mention_before(verb.i - 1, self.sentence[verb.i])
+            if before:
+                return [before[0]]
         subs = subjects(verb)
         keys = self.keys_of(subs)
         for sub in subs:
@@ -120,7 +129,7 @@ class Context:
             prev = self.mention_before(sub.i - 1, self.sentence[sub.i])
             if prev and self.doc[sub.i - 1].text in ("et", "ou"):
                 keys.append(prev[0])
-        if not keys and "Part" in verb.morph.get("VerbForm"):
+        if not keys and is_participle:
             # "Fondée par X, Datakeen développe ...": the participle's subject is the main one
             clauses = [c for c in verb.children if c.dep_ in ("parataxis", "conj")]
             if verb.head.i != verb.i and verb.dep_ in ("advcl", "parataxis"):
@@ -157,9 +166,15 @@ class Context:
         if word in _RELATIVE and clause.dep_ == "acl:relcl" and clause.head.i != clause.i:
             antecedent = clause.head
             return self.keys_of([antecedent])
+        sentence = self.sentence[pronoun.i]
         if word in _PERSONAL and pronoun.dep_ == "nsubj":
-            sentence = self.sentence[pronoun.i]
             return self.subjects_by_sentence.get(sentence - 1, [])[:1]
+        if word in _OBJECT_CLITICS and pronoun.dep_ == "obj":
+            # "X a dévoilé Y. Z l'a classé ...": the last name of the previous sentence
+            previous = [
+                k for i, k in sorted(self.token_key.items()) if self.sentence[i] == sentence - 1
+            ]
+            return previous[-1:]
         return []
 
     def passive(self, verb: Token) -> bool:

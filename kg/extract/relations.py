@@ -199,11 +199,41 @@ class _Extractor:
                 target = ctx.mention_after(end, sentence)
                 if not target:
                     continue
-                subject = self.subject_of_fact.get(sentence) if needed else None
-                if subject is None:
-                    subject = self.nearest_left(tok.i, sentence, prop)
+                if needed:  # "derrière X" is about the item the fact ranks, or nothing
+                    subject = self.subject_of_fact.get(sentence)
+                else:
+                    subject = self.nearest_left(tok.i, sentence, prop) or self.nearest_right(
+                        target[1] + 1, sentence, prop
+                    )
                 if subject:
                     self.add(subject, prop, target[0], tok, [doc[target[1]]])
+
+    def nearest_right(self, i: int, sentence: int, prop: str) -> str | None:
+        """'Basée à Lyon, Lumeo ...': the cue opens the sentence, its subject follows."""
+        domain = self.ctx.onto.properties[prop].domain
+        for j in range(i, min(len(self.ctx.doc), i + 4)):
+            key = self.ctx.token_key.get(j)
+            if self.ctx.sentence[j] != sentence:
+                return None
+            if key and self.ctx.fits(key, domain):
+                return key
+        return None
+
+    def possessives(self) -> None:
+        """'le moteur Unreal Engine d'Epic Games', 'Gaudi 3 d'Intel': an artefact named with
+        "de" and an organisation right after it is that organisation's product."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for (start, end), key in sorted(ctx.resolution.keys.items()):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or span.end + 1 >= len(doc):
+                continue
+            if not ctx.onto.is_a(ctx.classes[key][0], "Artifact") or ctx.classes[key][1] <= 0:
+                continue
+            if fold_word(doc[span.end].text) not in ("de", "d'", "du"):
+                continue
+            owner = ctx.mention_after(span.end + 1, ctx.sentence[span.start], skip_det=False)
+            if owner and ctx.onto.is_a(ctx.classes[owner[0]][0], "Organization"):
+                self.add(key, "developedBy", owner[0], doc[span.end], [doc[owner[1]], *span])
 
     def nearest_left(self, i: int, sentence: int, prop: str) -> str | None:
         domain = self.ctx.onto.properties[prop].domain
@@ -261,6 +291,7 @@ def find_relations(
     extractor.nouns()
     extractor.inverse_nouns()
     extractor.prepositions()
+    extractor.possessives()
     extractor.containment()
     return sorted(
         extractor.found.values(),
