@@ -9,7 +9,15 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.mentions import sentence_of_tokens
 from kg.extract.quantities import Quantity
-from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, naming_noun, subjects
+from kg.extract.syntax import (
+    CueIndex,
+    clause_head,
+    conjuncts,
+    fold_word,
+    is_plural,
+    naming_noun,
+    subjects,
+)
 from kg.model import Evidence
 from kg.ontology import Ontology
 from kg.resolve import Resolution, decide_class
@@ -48,6 +56,9 @@ class Context:
             for tok in doc.char_span(start, end, alignment_mode="expand") or ():
                 self.token_key[tok.i] = key
         self._name_cue_nouns(cue_nouns)
+        self.sentence_starts = {
+            next((t.i for t in s if not t.is_space and not t.is_punct), s.start) for s in doc.sents
+        }
         self.subjects_by_sentence: dict[int, list[str]] = defaultdict(list)
         for key, group in sorted(resolution.groups.items()):
             for m in group.mentions:
@@ -72,9 +83,8 @@ class Context:
 
         def is_cue(i: int) -> bool:
             tok = doc[i]
-            plural = tok.text.endswith(("s", "x")) and not tok.text.isupper()
             # "les modèles OpenAI": OpenAI's models, not a model named OpenAI
-            return tok.pos_ == "NOUN" and not plural and bool(cue_nouns.match(doc, i))
+            return tok.pos_ == "NOUN" and not is_plural(tok) and bool(cue_nouns.match(doc, i))
 
         starts = sorted({min(tok.i for tok in span) for span in self._mention_spans()})
         for start in starts:
@@ -129,6 +139,12 @@ class Context:
             prev = self.mention_before(sub.i - 1, self.sentence[sub.i])
             if prev and self.doc[sub.i - 1].text in ("et", "ou"):
                 keys.append(prev[0])
+        if not keys and is_participle and verb.i in self.sentence_starts:
+            # "Fondée en 2019 par X, la jeune pousse ...": the name after the opening phrase
+            comma = next((t.i for t in self.doc[verb.i :] if t.text == "," or t.is_sent_end), None)
+            after = self.mention_after(comma + 1, self.sentence[verb.i]) if comma else None
+            if after:
+                keys = [after[0]]
         if not keys and is_participle:
             # "Fondée par X, Datakeen développe ...": the participle's subject is the main one
             clauses = [c for c in verb.children if c.dep_ in ("parataxis", "conj")]

@@ -293,6 +293,15 @@ def find_quotes(ctx: Context) -> list[Fact]:
         ]
         for verb in verbs:
             speakers.extend(k for k in ctx.keys_of(subjects(verb)) if k not in speakers)
+        for verb in verbs:  # "», a résumé le directeur de X, Antoine Mercier": the person after
+            if verb.idx > match.start() and not speakers:
+                after = [
+                    ctx.token_key[j]
+                    for j in range(verb.i + 1, len(doc))
+                    if ctx.sentence[j] == sentence and j in ctx.token_key
+                ]
+                people = [k for k in after if ctx.classes[k][0] == "Person"]
+                speakers.extend((people or after)[:1])
         if not speakers:
             selon = [
                 t for t in doc if ctx.sentence[t.i] == sentence and fold_word(t.text) == "selon"

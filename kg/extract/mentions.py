@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.syntax import CueIndex, clause_head, fold_word, naming_noun
+from kg.extract.syntax import CueIndex, clause_head, fold_word, is_plural, naming_noun
 from kg.lexicon import Lexicon
 from kg.model import Mention
 from kg.nlp import CODE_PATTERN, ORDINAL_PATTERN
@@ -303,27 +303,27 @@ class _Finder:
     @staticmethod
     def _names_one(tok: Token) -> bool:
         """A singular noun, or an abbreviation ("GPU"): it names one thing, not a collection."""
-        if tok.text.isupper():
-            return True
-        if tok.text.endswith(("s", "x")):  # French plural, whatever the tagger says
-            return False
-        return tok.morph.get("Number") in (["Sing"], [])
+        return not is_plural(tok)
 
     # -- descriptions -----------------------------------------------------------------
     def descriptions(self, taken: set[int]) -> Iterable[Mention]:
         doc = self.doc
-        for tok in doc:
-            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or not self._names_one(tok):
-                continue
-            matches = self.cues.anaphoric.match(doc, tok.i)
+        for first in doc:
+            matches = self.cues.anaphoric.match(doc, first.i) if first.i not in taken else []
             if not matches:
                 continue
-            det = next((c for c in tok.children if c.dep_ == "det" and c.i < tok.i), None)
+            cue_end, cls = matches[0]
+            # the head noun: the cue's noun ("la jeune pousse" -> "pousse")
+            tok = next(
+                (t for t in doc[first.i : cue_end] if t.pos_ in ("NOUN", "PROPN")), doc[cue_end - 1]
+            )
+            if not self._names_one(tok):
+                continue
+            det = doc[first.i - 1] if first.i > 0 else None
             if det is None or fold_word(det.text) not in (
                 self.lex.definites | self.lex.demonstratives
             ):
                 continue
-            cue_end, cls = matches[0]
             if cue_end < len(doc) and cue_end in taken:  # "la start-up Mistral": a name follows
                 continue
             clause = clause_head(tok)
@@ -343,7 +343,7 @@ class _Finder:
                 sentence=self.sentence[tok.i],
                 votes=((cls, 2.0),),
                 source="description",
-                cue=" ".join(fold_word(t.lemma_) for t in doc[tok.i : cue_end]),
+                cue=" ".join(fold_word(t.lemma_) for t in doc[first.i : cue_end]),
                 subject=subject,
                 clause_subject=clause_subject,
             )

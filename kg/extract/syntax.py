@@ -13,6 +13,7 @@ __all__ = [
     "clause_head",
     "conjuncts",
     "fold_word",
+    "is_plural",
     "naming_noun",
     "subjects",
 ]
@@ -148,3 +149,44 @@ def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | No
         if doc[i].pos_ not in _NAMING_FILLERS or doc[i].text in (",", ":"):
             return None
     return None
+
+
+_SINGULAR_DETERMINERS = frozenset(
+    {
+        "le",
+        "la",
+        "l'",
+        "un",
+        "une",
+        "ce",
+        "cet",
+        "cette",
+        "son",
+        "sa",
+        "mon",
+        "ma",
+        "ton",
+        "ta",
+        "notre",
+        "votre",
+        "leur",
+    }
+)
+_PLURAL_DETERMINERS = frozenset({"les", "des", "ces", "ses", "mes", "tes", "nos", "vos", "leurs"})
+
+
+def is_plural(tok: Token) -> bool:
+    """Whether a noun is plural, trusting its determiner first ("le fonds" is singular)."""
+    for child in tok.children:
+        if child.dep_ == "det":
+            word = fold_word(child.text)
+            if word in _SINGULAR_DETERMINERS:
+                return False
+            if word in _PLURAL_DETERMINERS:
+                return True
+    if tok.text.isupper():
+        return False
+    number = tok.morph.get("Number")
+    if number:
+        return number == ["Plur"]
+    return tok.text.endswith(("s", "x"))
