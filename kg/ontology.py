@@ -42,6 +42,7 @@ class ClassInfo:
     definition: str
     noun_cues: tuple[str, ...]
     anaphoric_cues: tuple[str, ...]
+    name_suffixes: tuple[str, ...]
     verb_cues: tuple[str, ...]
     color: str
     shape: str
@@ -219,6 +220,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             definition=str(graph.value(term, SKOS.definition) or ""),
             noun_cues=_cues(graph, term, KG.nounCue, lang),
             anaphoric_cues=_cues(graph, term, KG.anaphoricCue, lang),
+            name_suffixes=_cues(graph, term, KG.nameSuffixCue, lang),
             verb_cues=_cues(graph, term, KG.verbCue, lang),
             color=str(graph.value(term, KG.displayColor) or "#97c2fc"),
             shape=str(graph.value(term, KG.displayShape) or "dot"),

@@ -95,6 +95,10 @@ class _FactFinder:
     def find(self) -> list[Fact]:
         ctx, doc = self.ctx, self.ctx.doc
         drafts: dict[tuple[str, int], _Draft] = {}
+        self.triggers_in: dict[int, list[tuple[int, str]]] = {}
+        for tok in doc:
+            for _end, cls in self.triggers.match(doc, tok.i):
+                self.triggers_in.setdefault(ctx.sentence[tok.i], []).append((tok.idx, cls))
         for tok in doc:
             for _end, cls in self.triggers.match(doc, tok.i):
                 sentence = ctx.sentence[tok.i]
@@ -135,6 +139,8 @@ class _FactFinder:
         used_kinds: set[str] = set()
         complement = None
         for q in quantities:
+            if not self.nearest_trigger(q, tok.idx, cls, sentence):
+                continue
             pairs = _quantity_values(q, info.quantity_roles) if q.kind not in used_kinds else []
             if pairs:
                 used_kinds.add(q.kind)
@@ -149,6 +155,17 @@ class _FactFinder:
                 roles.append((info.object_role, target))
         roles.extend(self.preposition_roles(cls, sentence))
         return roles, values
+
+    def nearest_trigger(self, q: Quantity, at: int, cls: str, sentence: int) -> bool:
+        """True unless a trigger of another class that takes this kind of quantity stands
+        nearer to it: in "valorisée 1 Md€ depuis sa levée de fonds" the amount is the value."""
+        distance = abs(q.start - at)
+        for other_at, other in self.triggers_in.get(sentence, []):
+            if other == cls or abs(q.start - other_at) >= distance:
+                continue
+            if _quantity_values(q, self.ctx.onto.classes[other].quantity_roles):
+                return False
+        return True
 
     def preposition_roles(self, cls: str, sentence: int) -> list[tuple[str, str]]:
         """'menée par X', 'auprès de X, Y et Z': fillers introduced by the roles' cues."""

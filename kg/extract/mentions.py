@@ -26,6 +26,7 @@ _PERSON_PARTICLES = frozenset(
     {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
 )
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
+_LOCATIVE = frozenset({"à", "en", "au", "aux"})
 _NAME_DELIMITERS = frozenset(',;:«»"“”()[]')
 
 
@@ -40,6 +41,9 @@ class Cues:
         self.anaphoric = CueIndex.build(
             (cue, name) for name, info in onto.classes.items() for cue in info.anaphoric_cues
         )
+        self.name_suffixes = {
+            suffix: name for name, info in onto.classes.items() for suffix in info.name_suffixes
+        }
         self.titles = CueIndex.build(
             (cue, p.name) for p in onto.properties.values() for cue in p.title_cues
         )
@@ -208,8 +212,10 @@ class _Finder:
             return False
         if any(c in _NAME_DELIMITERS for c in span_text) or end - start > 6:
             return False
-        if fold_word(span_text) in self.cues.reserved:
+        if fold_word(span_text) in self.cues.reserved or sum(c.isalnum() for c in span_text) < 2:
             return False
+        if end - start == 1 and fold_word(self.doc[start].lemma_) in self.cues.reserved:
+            return False  # "Allemande" at a sentence start: the cue "allemand", inflected
         if end - start == 1 and start in self.first_of_sentence:
             word = self.word(self.doc[start])
             plain = _is_titlecase_word(word) and not any(c.isdigit() for c in word)
@@ -240,6 +246,10 @@ class _Finder:
             for _, cls in self.cues.class_nouns.match(doc, j + 2):
                 if self.sentence[j + 2] == sentence:
                     votes.append((cls, 2.0))
+        # "Kima Ventures", "Samsung Electronics": a last word that marks organisations
+        last = self.word(doc[end - 1])
+        if end - start > 1 and last in self.cues.name_suffixes:
+            votes.append((self.cues.name_suffixes[last], 1.5))
         head = doc[start:end].root
         # "deux modèles : A et B" and "le modèle, A,": the name hangs off a cue noun
         for tok in conjuncts_up(head):
@@ -381,6 +391,15 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         all_votes = [v for v in votes if not v[0].startswith("ner:")]
         all_votes += finder.context_votes(start, end) + list_votes.get((start, end), [])
         ner_votes = [(c[4:], w) for c, w in votes if c.startswith("ner:")]
+        # "à Toulouse", "en Californie": a place for NER, after a locative preposition, is one
+        # ("à OpenAI" is a dative: NER did not call it a place)
+        before = doc[start - 1] if start > 0 else None
+        if (
+            ("Place", 1.0) in ner_votes
+            and before is not None
+            and fold_word(before.text) in _LOCATIVE
+        ):
+            all_votes.append(("Place", 2.0))
         head = doc[start:end].root
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
