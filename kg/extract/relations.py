@@ -20,6 +20,8 @@ __all__ = ["find_relations"]
 
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
 _OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
+_FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
+_TITLE_REACH = 7
 
 
 def _strip_reflexive(cue: str) -> str:
@@ -165,17 +167,26 @@ class _Extractor:
                             self.add(obj, prop, owner, tok, [child])
 
     def titles(self) -> None:
-        """'X, PDG de Y', 'le PDG de Y, X', 'X est le PDG de Y'."""
+        """'X, PDG de Y', 'le PDG de Y, X', 'X est le PDG de Y', 'X, cofondateur et directeur
+        scientifique de Y', 'X, directrice de l'IA chez Y'. A former title ("ancien PDG",
+        "ex-directrice") says nothing about today and is skipped."""
         ctx, doc = self.ctx, self.ctx.doc
         for tok in doc:
             for end, prop in self.cues.titles.match(doc, tok.i):
                 sentence = ctx.sentence[tok.i]
-                if end >= len(doc) or fold_word(doc[end].text) not in _OF:
+                if tok.i > 0 and fold_word(doc[tok.i - 1].text) in _FORMER:
                     continue
-                org = ctx.mention_after(end + 1, sentence)
+                last = self._title_chain_end(end, sentence)
+                org = self._title_organization(last, sentence)
                 if not org:
                     continue
-                start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].pos_ == "DET" else tok.i
+                start = tok.i
+                while start > 0 and (
+                    doc[start - 1].pos_ == "DET"
+                    or (doc[start - 1].text == "et" and self.cues.titles.match(doc, start - 2))
+                    or self.cues.titles.match(doc, start - 1)
+                ):
+                    start -= 1  # "son cofondateur et directeur général": the chain's start
                 person, modality = None, "Asserted"  # an appositive title is taken as given
                 if start > 0 and doc[start - 1].text == ",":
                     person = ctx.mention_before(start - 1, sentence)
@@ -186,6 +197,28 @@ class _Extractor:
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
                 if person:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def _title_chain_end(self, end: int, sentence: int) -> int:
+        """Past coordinated titles: 'cofondateur et directeur général de Y' ends at 'général'."""
+        doc = self.ctx.doc
+        while end + 1 < len(doc) and doc[end].text == "et" and self.ctx.sentence[end] == sentence:
+            following = self.cues.titles.match(doc, end + 1)
+            if not following:
+                break
+            end = following[0][0]
+        return end
+
+    def _title_organization(self, end: int, sentence: int) -> tuple[str, int] | None:
+        """The organisation after a title: 'de Y', 'chez Y', 'de l'IA générative chez Y'."""
+        doc, ctx = self.ctx.doc, self.ctx
+        for j in range(end, min(len(doc) - 1, end + _TITLE_REACH)):
+            if ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PUNCT"):
+                return None
+            if fold_word(doc[j].text) in _OF:
+                org = ctx.mention_after(j + 1, sentence)
+                if org and ctx.fits(org[0], "Organization"):
+                    return org
+        return None
 
     def prepositions(self) -> None:
         """'derrière X' in a ranking, 'basée à X': the nearest fitting entity on the left."""
