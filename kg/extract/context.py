@@ -113,6 +113,8 @@ class Context:
                 keys = [self.key(conj)] if self.key(conj) else []
                 if not keys and conj.pos_ == "PRON":
                     keys = self._pronoun_keys(conj)
+                if not keys:  # "une jeune pousse, Tessera": the name in apposition
+                    keys = [k for c in conj.children if c.dep_ == "appos" and (k := self.key(c))]
                 out.extend(k for k in keys if k and k not in out)
         return out
 
@@ -238,6 +240,23 @@ class Context:
         """Record that the entity plays a role whose range is ``required``."""
         if required in self.onto.classes and required != "Entity":
             self.role_votes[key].append((required, 3.0))
+
+    def salient(self, sentence: int, required: str) -> str | None:
+        """The entity of class ``required`` most in focus up to ``sentence`` (the article's
+        topic): mentions count double as subjects, halve with each sentence back, and count
+        double again when already of the required class."""
+        scores: dict[str, float] = defaultdict(float)
+        for key, group in self.resolution.groups.items():
+            if not self.fits(key, required):
+                continue
+            for m in group.mentions:
+                if m.sentence > sentence:
+                    continue
+                weight = (1.0 if m.subject else 0.5) * 0.5 ** (sentence - m.sentence)
+                if self.onto.is_a(self.classes[key][0], required):
+                    weight *= 2
+                scores[key] += weight
+        return max(sorted(scores), key=lambda k: scores[k]) if scores else None
 
     def vote_coordinated(self) -> None:
         """'Nvidia et Salesforce participent': coordinated names are usually of one kind, so a

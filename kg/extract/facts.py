@@ -154,6 +154,15 @@ class _FactFinder:
             if target:
                 roles.append((info.object_role, target))
         roles.extend(self.preposition_roles(cls, sentence))
+        if values:  # a stated amount with no one to attach it to: the article's topic
+            taken = {k for _, k in roles}
+            for role in (info.subject_role, info.object_role):
+                if not role or role not in info.required_roles or any(r == role for r, _ in roles):
+                    continue
+                required = ctx.onto.properties[role].range
+                topic = ctx.salient(sentence, required) if required == "Organization" else None
+                if topic and topic not in taken:
+                    roles.append((role, topic))
         return roles, values
 
     def nearest_trigger(self, q: Quantity, at: int, cls: str, sentence: int) -> bool:
@@ -180,7 +189,10 @@ class _FactFinder:
                     roles.append((prop, found[0]))
                     nxt = found[1] + 1
                     if nxt < len(doc) and doc[nxt].text in (",", "et"):
-                        found = ctx.mention_after(nxt + 1, sentence)
+                        nxt += 1
+                        if nxt < len(doc) and fold_word(doc[nxt].text) in ("de", "d'", "du"):
+                            nxt += 1  # "auprès de X et de Y"
+                        found = ctx.mention_after(nxt, sentence)
                     else:
                         found = None
         return roles

@@ -197,7 +197,9 @@ class _Finder:
         if label == "PER":
             names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
             if not has_digit and all(_is_titlecase_word(w) for w in names):
-                return [("Person", 3.0 if len(names) >= 2 else 0.5)]
+                # a lone capitalised word tagged PER is as often a company ("Serena"); it is
+                # a person when it joins a full name (see resolve) or plays a person's role
+                return [("Person", 3.0)] if len(names) >= 2 else []
             return []
         if label == "ORG":
             return [("Organization", 1.0)]
@@ -214,7 +216,9 @@ class _Finder:
             return False
         if fold_word(span_text) in self.cues.reserved or sum(c.isalnum() for c in span_text) < 2:
             return False
-        if end - start == 1 and fold_word(self.doc[start].lemma_) in self.cues.reserved:
+        word = fold_word(self.doc[start].text)
+        inflected = {word, word.removesuffix("s"), word.removesuffix("e"), word.removesuffix("es")}
+        if end - start == 1 and inflected & self.cues.reserved:
             return False  # "Allemande" at a sentence start: the cue "allemand", inflected
         if end - start == 1 and start in self.first_of_sentence:
             word = self.word(self.doc[start])
