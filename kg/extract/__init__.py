@@ -14,7 +14,7 @@ from collections import defaultdict
 from spacy.tokens import Doc
 
 from kg.extract.context import Context
-from kg.extract.facts import complete, find_facts, find_quotes
+from kg.extract.facts import complete, find_facts, find_quotes, join_rounds
 from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
 from kg.extract.relations import find_relations
@@ -53,7 +53,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     quantities = find_quantities(text, lang=document.lang, anchor=document.date)
     ctx = Context(doc, text, resolution, quantities, onto, build_cues(onto).class_nouns)
 
-    facts = find_facts(ctx) + find_quotes(ctx)
+    facts = join_rounds(find_facts(ctx)) + find_quotes(ctx)
     facts_by_sentence: dict[int, set[str]] = defaultdict(set)
     ranked_items: dict[int, str] = {}
     for fact in facts:
@@ -61,7 +61,10 @@ def extract(document: Document, doc: Doc) -> Extraction:
         item = fact.role("rankedItem")
         if item:
             ranked_items[fact.evidence.sentence] = item
-    relations = find_relations(ctx, facts_by_sentence=facts_by_sentence, ranked_items=ranked_items)
+    investees = {f.evidence.sentence: k for f in facts if (k := f.role("investee"))}
+    relations = find_relations(
+        ctx, facts_by_sentence=facts_by_sentence, ranked_items=ranked_items, investees=investees
+    )
 
     ctx.vote_coordinated()
     entities = finalize_entities(resolution, ctx.role_votes, onto=onto)

@@ -198,7 +198,8 @@ class Context:
     def passive(self, verb: Token) -> bool:
         """'a été rachetée par X', 'Fondée par X, ...', 'Valorisée 1 Md€, la start-up ...':
         the agent, not the grammatical subject, is the logical subject."""
-        if any(c.dep_ in ("aux:pass", "nsubj:pass", "obl:agent") for c in verb.children):
+        # the parser's "nsubj:pass" alone is not enough: it also says so of "ont investi"
+        if any(c.dep_ in ("aux:pass", "obl:agent") for c in verb.children):
             return True
         # a bare past participle (no auxiliary) used as an adjective is passive in meaning
         return (

@@ -295,6 +295,33 @@ def _merge_repeats(facts: list[Fact], functional: frozenset[str]) -> list[Fact]:
     return out
 
 
+def join_rounds(facts: list[Fact], reach: int = 2) -> list[Fact]:
+    """'X et Y ont également investi dans l'opération': an investment with no investee, right
+    after a funding round, adds its investors to that round instead of standing alone."""
+    out: list[Fact] = []
+    for fact in facts:
+        if fact.cls == "Investment" and not fact.role("investee") and not fact.value("amount"):
+            rounds = [
+                i
+                for i, kept in enumerate(out)
+                if kept.cls == "FundingRound"
+                and 0 <= fact.evidence.sentence - kept.evidence.sentence <= reach
+            ]
+            if rounds:
+                kept = out[rounds[-1]]
+                investors = tuple(
+                    ("investor", key)
+                    for role, key in fact.roles
+                    if role == "investor" and ("investor", key) not in kept.roles
+                )
+                out[rounds[-1]] = Fact(
+                    kept.cls, kept.roles + investors, kept.values, kept.evidence, kept.modality
+                )
+                continue
+        out.append(fact)
+    return out
+
+
 def find_facts(ctx: Context) -> list[Fact]:
     """N-ary facts (all fact classes but quotations) triggered by the ontology's cues."""
     return _FactFinder(ctx).find()

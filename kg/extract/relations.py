@@ -22,6 +22,7 @@ _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "pa
 _OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
+_ROUND_PROPERTIES = frozenset({"investsIn"})
 
 
 def _strip_reflexive(cue: str) -> str:
@@ -52,11 +53,13 @@ class _Extractor:
         ctx: Context,
         facts_in: dict[int, set[str]],
         subject_of_fact: dict[int, str],
+        investees: dict[int, str],
     ) -> None:
         self.ctx = ctx
         self.cues = _Cues(ctx)
         self.facts_in = facts_in
         self.subject_of_fact = subject_of_fact
+        self.investees = investees
         self.found: dict[tuple[str, str, str, int], Relation] = {}
 
     def add(
@@ -129,6 +132,14 @@ class _Extractor:
                 if direction == "inverse":
                     subs, objs = objs, subs
                 info = self.ctx.onto.properties[prop]
+                if not objs and info.range == "Organization" and prop in _ROUND_PROPERTIES:
+                    # "ont investi dans l'opération": the company of the round just reported
+                    sentence = self.ctx.sentence[tok.i]
+                    objs = [
+                        self.investees[s]
+                        for s in (sentence, sentence - 1, sentence - 2)
+                        if s in self.investees
+                    ][:1]
                 pairs = [(s, o) for s in subs for o in objs]
                 if info.symmetric and not objs:
                     pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
@@ -312,13 +323,15 @@ def find_relations(
     *,
     facts_by_sentence: dict[int, set[str]] | None = None,
     ranked_items: dict[int, str] | None = None,
+    investees: dict[int, str] | None = None,
 ) -> list[Relation]:
     """Every binary relation the cues of the ontology find in ``ctx``, in text order.
 
     ``facts_by_sentence`` (fact classes per sentence) enables the cues that only apply next to
-    a fact ("derrière X" in a ranking); ``ranked_items`` gives their subject per sentence.
+    a fact ("derrière X" in a ranking); ``ranked_items`` gives their subject per sentence and
+    ``investees`` the company of the funding round reported in a sentence.
     """
-    extractor = _Extractor(ctx, facts_by_sentence or {}, ranked_items or {})
+    extractor = _Extractor(ctx, facts_by_sentence or {}, ranked_items or {}, investees or {})
     extractor.titles()
     extractor.verbs()
     extractor.nouns()
