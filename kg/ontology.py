@@ -44,6 +44,7 @@ class ClassInfo:
     anaphoric_cues: tuple[str, ...]
     name_suffixes: tuple[str, ...]
     verb_cues: tuple[str, ...]
+    inverse_verb_cues: tuple[str, ...]
     color: str
     shape: str
     required_roles: tuple[str, ...] = ()
@@ -222,6 +223,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             anaphoric_cues=_cues(graph, term, KG.anaphoricCue, lang),
             name_suffixes=_cues(graph, term, KG.nameSuffixCue, lang),
             verb_cues=_cues(graph, term, KG.verbCue, lang),
+            inverse_verb_cues=_cues(graph, term, KG.inverseVerbCue, lang),
             color=str(graph.value(term, KG.displayColor) or "#97c2fc"),
             shape=str(graph.value(term, KG.displayShape) or "dot"),
             required_roles=_required_roles(graph, term),

@@ -51,6 +51,11 @@ class _FactFinder:
         self.triggers = CueIndex.build(
             [(c, info.name) for info in self.classes for c in info.verb_cues]
             + [(c, info.name) for info in self.classes for c in info.noun_cues]
+            + [(c, info.name) for info in self.classes for c in info.inverse_verb_cues]
+        )
+        # verbs whose subject fills the object role: "X grimpe à la 4e place du Top500"
+        self.inverse = CueIndex.build(
+            (c, info.name) for info in self.classes for c in info.inverse_verb_cues
         )
         self.functional = frozenset(p.name for p in onto.properties.values() if p.functional)
         self.role_preps: dict[str, CueIndex] = {}
@@ -124,6 +129,10 @@ class _FactFinder:
         if ctx.passive(verb):
             agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
             subs, objs = agents, subs + objs
+        reflexive = any(fold_word(c.text) in ("se", "s'") for c in verb.children)
+        inverse = reflexive or any(c == cls for _, c in self.inverse.match(self.ctx.doc, tok.i))
+        if inverse and info.object_role:
+            subs, objs = [], subs + objs  # "X se classe 4e", "X grimpe à la 4e place"
         roles: list[tuple[str, str]] = []
         if info.subject_role and subs:
             roles.append((info.subject_role, subs[0]))
