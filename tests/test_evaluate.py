@@ -20,6 +20,7 @@ from kg.evaluate import (
     evaluate,
     fold,
     format_report,
+    ground,
     load_gold,
 )
 from kg.ontology import KG, KGR
@@ -579,7 +580,20 @@ def test_evaluate_format_report_table_and_lists(tmp_path: Path) -> None:
     assert len({len(line) for line in lines[:5]}) == 1
     assert "misses:\n  rel  Satya Nadella --ceoOf--> Microsoft" in text
     assert "false positives:\n  type  Azure : Product" in text
-    assert lines[-1] == "bad: none"
+    assert "\nbad: none\n\ngrounding:\n  provenance: " in text
+
+
+def test_evaluate_report_includes_grounding_of_the_graph(tmp_path: Path) -> None:
+    graph, _ = perfect_graph()
+    report = evaluate(graph, write_gold(tmp_path))
+    assert report.grounding == ground(graph)
+    # the hand-built sentence has no offsets and does not name the entities
+    assert report.grounding.facts == 5  # 2 reified relations, 1 n-ary fact, 2 plain triples
+    assert report.grounding.grounded == 0
+    assert len(report.grounding.ungrounded_labels) == 6  # 4 labels and 2 aliases
+    section = format_report(report).split("\n\n")[-1].splitlines()
+    assert section[:2] == ["grounding:", "  provenance: 0/5 facts (0.0 %)"]
+    assert "  ungrounded labels:" in section
 
 
 @pytest.mark.parametrize(
