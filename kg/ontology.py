@@ -7,7 +7,7 @@ properties exist and which words signal them, so adding a property is adding dat
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -91,9 +91,16 @@ class Ontology:
     classes: dict[str, ClassInfo]
     properties: dict[str, PropertyInfo]
     modality_cues: dict[str, tuple[str, ...]]
+    _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def ancestors(self, cls: str) -> tuple[str, ...]:
         """``cls`` and every ``kg:`` class above it, nearest first."""
+        cached = self._ancestors.get(cls)
+        if cached is None:
+            cached = self._ancestors[cls] = self._walk_up(cls)
+        return cached
+
+    def _walk_up(self, cls: str) -> tuple[str, ...]:
         seen: list[str] = []
         todo = [cls]
         while todo:
@@ -108,9 +115,13 @@ class Ontology:
         """True when ``cls`` is ``ancestor`` or one of its subclasses."""
         return ancestor in self.ancestors(cls)
 
+    @functools.cached_property
+    def _entity_classes(self) -> tuple[str, ...]:
+        return tuple(sorted(c for c in self.classes if self.is_a(c, "Entity") and c != "Entity"))
+
     def entity_classes(self) -> tuple[str, ...]:
         """Classes of things named in articles (subclasses of ``kg:Entity``), sorted."""
-        return tuple(sorted(c for c in self.classes if self.is_a(c, "Entity") and c != "Entity"))
+        return self._entity_classes
 
     def fact_classes(self) -> tuple[str, ...]:
         """N-ary fact classes (subclasses of ``kg:Fact`` other than ``kg:Relation``), sorted."""

@@ -9,6 +9,7 @@ module applies those declarations to the parse; quotations are found by their ma
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -19,6 +20,7 @@ from kg.extract.context import Context
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import CueIndex, clause_head, fold_word, subjects
 from kg.model import Evidence, Fact, Value
+from kg.ontology import Ontology
 
 __all__ = ["find_facts", "find_quotes"]
 
@@ -43,10 +45,10 @@ def _quantity_values(q: Quantity, roles: tuple[str, ...]) -> list[tuple[str, Val
     return []
 
 
-class _FactFinder:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        onto = ctx.onto
+class _FactCues:
+    """The fact cues of an ontology, indexed once per ontology."""
+
+    def __init__(self, onto: Ontology) -> None:
         self.classes = [onto.classes[c] for c in onto.fact_classes() if c != "Quote"]
         self.triggers = CueIndex.build(
             [(c, info.name) for info in self.classes for c in info.verb_cues]
@@ -67,6 +69,20 @@ class _FactFinder:
                 if prop.domain in ancestors
                 for cue in prop.preposition_cues
             )
+        self.speech = CueIndex.build((c, "Quote") for c in onto.classes["Quote"].verb_cues)
+
+
+@functools.cache
+def _fact_cues(onto: Ontology) -> _FactCues:
+    return _FactCues(onto)
+
+
+class _FactFinder:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        cues = _fact_cues(ctx.onto)
+        self.triggers, self.inverse = cues.triggers, cues.inverse
+        self.functional, self.role_preps = cues.functional, cues.role_preps
 
     def complement(self, trigger: Token) -> list[str]:
         """Entities the trigger takes as complement: syntactic objects, else the next name."""
@@ -339,7 +355,7 @@ def find_facts(ctx: Context) -> list[Fact]:
 def find_quotes(ctx: Context) -> list[Fact]:
     """Quotations between « », “ ” or " " with the speaker named in the same sentence."""
     onto, doc, text = ctx.onto, ctx.doc, ctx.text
-    speech = CueIndex.build((c, "Quote") for c in onto.classes["Quote"].verb_cues)
+    speech = _fact_cues(onto).speech
     facts = []
     for match in _QUOTE.finditer(text):
         words = (match["a"] or match["b"] or match["c"] or "").strip()

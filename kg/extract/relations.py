@@ -9,11 +9,14 @@ which words they are, and which classes a relation accepts, comes from the ontol
 
 from __future__ import annotations
 
+import functools
+
 from spacy.tokens import Token
 
 from kg.extract.context import Context
 from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word
 from kg.model import Relation
+from kg.ontology import Ontology
 from kg.resolve import decide_class
 
 __all__ = ["find_relations"]
@@ -30,8 +33,10 @@ def _strip_reflexive(cue: str) -> str:
 
 
 class _Cues:
-    def __init__(self, ctx: Context) -> None:
-        props = [ctx.onto.properties[p] for p in ctx.onto.relation_properties()]
+    """The relation cues of an ontology, indexed once per ontology."""
+
+    def __init__(self, onto: Ontology) -> None:
+        props = [onto.properties[p] for p in onto.relation_properties()]
         self.verbs = CueIndex.build(
             [(_strip_reflexive(c), f"{p.name}:direct") for p in props for c in p.verb_cues]
             + [
@@ -47,6 +52,11 @@ class _Cues:
         self.context = {p.name: p.cue_context for p in props}
 
 
+@functools.cache
+def _relation_cues(onto: Ontology) -> _Cues:
+    return _Cues(onto)
+
+
 class _Extractor:
     def __init__(
         self,
@@ -56,7 +66,7 @@ class _Extractor:
         investees: dict[int, str],
     ) -> None:
         self.ctx = ctx
-        self.cues = _Cues(ctx)
+        self.cues = _relation_cues(ctx.onto)
         self.facts_in = facts_in
         self.subject_of_fact = subject_of_fact
         self.investees = investees

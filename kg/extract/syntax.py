@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ _VERB_ENDINGS = frozenset(
 _INHERITING_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_word(text: str) -> str:
     """Lower-case, typographic apostrophes straightened: the form cues are compared in."""
     return unicodedata.normalize("NFC", text).lower().replace("’", "'")
