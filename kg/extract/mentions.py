@@ -86,6 +86,8 @@ def _is_titlecase_word(word: str) -> bool:
 
 def _is_brand_shape(word: str) -> bool:
     """ALLCAPS ("NVIDIA"), CamelCase ("SoftBank", "LMArena") or capitalised hyphen ("DALL-E")."""
+    if not word[:1].isupper():
+        return False
     letters = [c for c in word if c.isalpha()]
     if len(letters) < 2 or not word[:1].isalpha():
         return False

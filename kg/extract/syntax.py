@@ -14,6 +14,7 @@ __all__ = [
     "clause_head",
     "conjuncts",
     "fold_word",
+    "folded_words",
     "is_plural",
     "naming_noun",
     "subjects",
@@ -58,24 +59,24 @@ class CueIndex:
 
     def match(self, doc: Doc | Span, i: int) -> list[tuple[int, str]]:
         """Cues starting at token ``i``: ``(end_token, payload)``, longest first."""
-        tok = doc[i]
+        texts, lemmas = folded_words(doc)
         found: list[tuple[int, str]] = []
-        for first in {fold_word(tok.text), fold_word(tok.lemma_)}:
+        for first in {texts[i], lemmas[i]}:
             for words, payload in self.first_words.get(first, ()):
                 end = i + len(words)
-                if end <= len(doc) and all(
-                    w in (fold_word(doc[j].text), fold_word(doc[j].lemma_))
+                if end <= len(texts) and all(
+                    w in (texts[j], lemmas[j])
                     for w, j in zip(words[1:], range(i + 1, end), strict=True)
                 ):
                     found.append((end, payload))
-        if not found:
-            found = [(i + 1, payload) for payload in self._inflected(fold_word(tok.text))]
-        return sorted(set(found), key=lambda f: (-f[0], f[1]))
+        if not found and self.verb_stems:
+            found = [(i + 1, payload) for payload in self._inflected(texts[i])]
+        return sorted(set(found), key=lambda f: (-f[0], f[1])) if len(found) > 1 else found
 
     def _inflected(self, word: str) -> list[str]:
         """Payloads of verb cues ``word`` inflects: the tagger sometimes reads "valorise" as a
         noun and leaves it unlemmatised."""
-        for cut in range(1, 6):
+        for cut in range(1, min(6, len(word))):
             stem, ending = word[:-cut], word[-cut:]
             if ending in _VERB_ENDINGS and stem in self.verb_stems:
                 return self.verb_stems[stem]
@@ -83,6 +84,25 @@ class CueIndex:
 
     def __contains__(self, word: str) -> bool:
         return fold_word(word) in self.first_words
+
+
+class _FoldCache:
+    """Folded words of the document being processed: one at a time, so one entry."""
+
+    doc: Doc | None = None
+    words: tuple[list[str], list[str]] = ([], [])
+
+
+def folded_words(doc: Doc | Span) -> tuple[list[str], list[str]]:
+    """Folded text and lemma of every token, computed once per document: the cue indexes look
+    them up hundreds of times per sentence."""
+    base = doc if isinstance(doc, Doc) else doc.doc
+    if _FoldCache.doc is not base or len(_FoldCache.words[0]) != len(base):
+        _FoldCache.doc = base
+        _FoldCache.words = ([fold_word(t.text) for t in base], [fold_word(t.lemma_) for t in base])
+    if isinstance(doc, Span):
+        return _FoldCache.words[0][doc.start : doc.end], _FoldCache.words[1][doc.start : doc.end]
+    return _FoldCache.words
 
 
 def conjuncts(token: Token) -> list[Token]:
