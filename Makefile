@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format eval bench clean
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,15 @@ run: $(BIN)/kg
 
 test: $(BIN)/kg
 	$(BIN)/python -m pytest
+
+# Figures quoted in the README: the development set, POPCORN French, throughput.
+eval: $(BIN)/kg
+	$(BIN)/python eval/devset.py --part dev
+	$(BIN)/python eval/devset.py --part heldout
+	$(BIN)/python eval/popcorn.py
+
+bench: $(BIN)/kg
+	$(BIN)/python benchmarks/throughput.py --repeat 3
 
 lint: $(BIN)/kg
 	$(BIN)/ruff check kg tests

@@ -5,7 +5,7 @@ a gold file), ``to_networkx`` and ``to_html`` / ``write_html`` (the interactive 
 """
 
 from kg.errors import GoldFormatError, InputError, KGError, OntologyError, QueryError
-from kg.evaluate import EvalReport, evaluate, format_report, load_gold
+from kg.evaluate import EvalReport, GroundingReport, evaluate, format_report, ground, load_gold
 from kg.graph import to_networkx
 from kg.ontology import KG, KGR, load_ontology
 from kg.pipeline import BuildResult, Summary, build, build_documents, summarize, write_outputs
@@ -24,6 +24,7 @@ __all__ = [
     "BuildResult",
     "EvalReport",
     "GoldFormatError",
+    "GroundingReport",
     "InputError",
     "KGError",
     "OntologyError",
@@ -36,6 +37,7 @@ __all__ = [
     "evaluate",
     "format_report",
     "format_table",
+    "ground",
     "load_gold",
     "load_graph",
     "load_ontology",
