@@ -275,19 +275,6 @@ def unlisted_types(docs: Iterable[GoldDoc], pm: PopcornMap) -> tuple[set[str], s
     )
 
 
-def property_ancestors(onto: Ontology, prop: str) -> tuple[str, ...]:
-    """``prop`` and every ``kg:`` property above it."""
-    seen: list[str] = []
-    todo = [prop]
-    while todo:
-        current = todo.pop(0)
-        if current in seen or current not in onto.properties:
-            continue
-        seen.append(current)
-        todo.extend(onto.properties[current].parents)
-    return tuple(seen)
-
-
 # --------------------------------------------------------------------------------------------
 # Running kg and aligning
 # --------------------------------------------------------------------------------------------
@@ -513,7 +500,7 @@ def system_relations(
         for rel in extraction.relations:
             if rel.modality not in pm.modalities:
                 continue
-            props = property_ancestors(onto, rel.predicate)
+            props = onto.property_ancestors(rel.predicate)
             for rule in pm.rules:
                 if rule.property not in props:
                     continue

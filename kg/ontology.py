@@ -111,6 +111,18 @@ class Ontology:
             todo.extend(self.classes[current].parents)
         return tuple(seen)
 
+    def property_ancestors(self, prop: str) -> tuple[str, ...]:
+        """``prop`` and every ``kg:`` property above it (``ceoOf``, then ``worksFor``)."""
+        seen: list[str] = []
+        todo = [prop]
+        while todo:
+            current = todo.pop(0)
+            if current in seen or current not in self.properties:
+                continue
+            seen.append(current)
+            todo.extend(self.properties[current].parents)
+        return tuple(seen)
+
     def is_a(self, cls: str, ancestor: str) -> bool:
         """True when ``cls`` is ``ancestor`` or one of its subclasses."""
         return ancestor in self.ancestors(cls)

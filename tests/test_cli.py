@@ -23,6 +23,7 @@ from kg.evaluate import evaluate, format_report
 from kg.ontology import KG
 from kg.rdf import to_turtle
 from kg.sparql import load_graph
+from tests.inputs import ENGLISH, FRENCH, GERMAN, directory, missing, write
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildResult
@@ -30,21 +31,6 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "fr-microsoft-mai-openai.txt"
 
-FRENCH = (
-    "Microsoft a présenté deux modèles d’intelligence artificielle développés en interne. "
-    "L’entreprise poursuit ses négociations avec OpenAI sur l’accès aux modèles et la "
-    "valorisation de la start-up, selon un participant aux discussions.\n"
-)
-ENGLISH = (
-    "Microsoft has unveiled two artificial intelligence models developed in house. The "
-    "company is still negotiating with OpenAI about access to the models and the valuation "
-    "of the start-up, according to a person close to the talks.\n"
-)
-GERMAN = (
-    "Microsoft hat zwei intern entwickelte Modelle für künstliche Intelligenz vorgestellt. "
-    "Das Unternehmen verhandelt weiterhin mit OpenAI über den Zugang zu den Modellen und die "
-    "Bewertung des Start-ups, sagte ein Teilnehmer der Gespräche.\n"
-)
 CEO_QUERY = (
     "SELECT ?person ?org WHERE { ?p kg:ceoOf ?o ; rdfs:label ?person . "
     "?o rdfs:label ?org } ORDER BY ?person"
@@ -66,46 +52,26 @@ SUMMARY = re.compile(
 )
 
 
-def _write(data: bytes) -> Callable[[Path], Path]:
-    def make(tmp: Path) -> Path:
-        path = tmp / "article.txt"
-        path.write_bytes(data)
-        return path
-
-    return make
-
-
-def _missing(tmp: Path) -> Path:
-    return tmp / "absent.txt"
-
-
-def _directory(tmp: Path) -> Path:
-    path = tmp / "articles"
-    path.mkdir()
-    (path / "inside.txt").write_text(FRENCH, encoding="utf-8")
-    return path
-
-
 #: id -> (make the bad input in a directory, what the error line must say)
 BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
-    "missing": (_missing, ("absent.txt: no such file",)),
-    "directory": (_directory, ("articles: is a directory",)),
-    "empty": (_write(b""), ("article.txt: the file is empty",)),
-    "whitespace": (_write(b" \n\t\r\n  \n"), ("article.txt: the file contains only whitespace",)),
+    "missing": (missing, ("absent.txt: no such file",)),
+    "directory": (directory, ("articles: is a directory",)),
+    "empty": (write(b""), ("article.txt: the file is empty",)),
+    "whitespace": (write(b" \n\t\r\n  \n"), ("article.txt: the file contains only whitespace",)),
     "latin-1": (
-        _write(FRENCH.replace("’", "'").encode("latin-1")),
+        write(FRENCH.replace("’", "'").encode("latin-1")),
         ("article.txt: not UTF-8 text (byte 0xe9", "iconv"),
     ),
     "png": (
-        _write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+        write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
         ("article.txt: binary data (NUL bytes)",),
     ),
     "several-mb": (
-        _write(FRENCH.encode() * 12_000),
+        write(FRENCH.encode() * 12_000),
         ("is larger than the limit of 1,000,000 bytes", "--max-bytes"),
     ),
-    "english": (_write(ENGLISH.encode()), ("article.txt: the text does not look like French",)),
-    "german": (_write(GERMAN.encode()), ("article.txt: the text does not look like French",)),
+    "english": (write(ENGLISH.encode()), ("article.txt: the text does not look like French",)),
+    "german": (write(GERMAN.encode()), ("article.txt: the text does not look like French",)),
 }
 
 
@@ -173,7 +139,7 @@ def test_cli_build_bad_input_fails_cleanly(tmp_path: Path, case: str, previous: 
 
 @pytest.mark.parametrize("bad_first", [True, False], ids=["bad-first", "bad-second"])
 def test_cli_build_one_bad_input_of_two_writes_nothing(tmp_path: Path, bad_first: bool) -> None:
-    bad = _write(ENGLISH.encode())(tmp_path)
+    bad = write(ENGLISH.encode())(tmp_path)
     inputs = [bad, EXAMPLE] if bad_first else [EXAMPLE, bad]
     out = tmp_path / "out"
     _assert_user_error(_invoke("build", *inputs, "-o", out), "article.txt", "French")

@@ -16,93 +16,55 @@ from kg.document import MAX_BYTES, check_language, document_id, make_document, r
 from kg.errors import InputError, KGError
 from kg.model import Document
 from kg.rdf import document_iri
+from tests.inputs import (
+    ENGLISH,
+    FRENCH,
+    GERMAN,
+    ITALIAN,
+    LATIN1,
+    LATIN1_BAD_OFFSET,
+    PNG_HEADER,
+    SPANISH,
+    directory,
+    missing,
+    write,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "fr-microsoft-mai-openai.txt"
 
-FRENCH = (
-    "Microsoft a présenté deux modèles d’intelligence artificielle développés en interne. "
-    "L’entreprise poursuit ses négociations avec OpenAI sur l’accès aux modèles et la "
-    "valorisation de la start-up, selon un participant aux discussions.\n"
-)
-ENGLISH = (
-    "Microsoft has unveiled two artificial intelligence models developed in house. The "
-    "company is still negotiating with OpenAI about access to the models and the valuation "
-    "of the start-up, according to a person close to the talks.\n"
-)
-GERMAN = (
-    "Microsoft hat zwei intern entwickelte Modelle für künstliche Intelligenz vorgestellt. "
-    "Das Unternehmen verhandelt weiterhin mit OpenAI über den Zugang zu den Modellen und die "
-    "Bewertung des Start-ups, sagte ein Teilnehmer der Gespräche.\n"
-)
-SPANISH = (
-    "Microsoft ha presentado dos modelos de inteligencia artificial desarrollados "
-    "internamente. La empresa sigue negociando con OpenAI sobre el acceso a los modelos y la "
-    "valoración de la start-up, según un participante en las conversaciones.\n"
-)
-ITALIAN = (
-    "Microsoft ha presentato due modelli di intelligenza artificiale sviluppati internamente. "
-    "L'azienda continua a negoziare con OpenAI sull'accesso ai modelli e sulla valutazione "
-    "della start-up, secondo un partecipante ai colloqui.\n"
-)
-PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06"
-LATIN1 = FRENCH.replace("’", "'").encode("latin-1")
-#: Offset of the first non-ASCII byte of LATIN1 ("é" of "présenté").
-LATIN1_BAD_OFFSET = next(i for i, b in enumerate(LATIN1) if b > 0x7F)
-
-
-def _write(data: bytes) -> Callable[[Path], Path]:
-    def make(tmp: Path) -> Path:
-        path = tmp / "article.txt"
-        path.write_bytes(data)
-        return path
-
-    return make
-
-
-def _missing(tmp: Path) -> Path:
-    return tmp / "absent.txt"
-
-
-def _directory(tmp: Path) -> Path:
-    path = tmp / "articles"
-    path.mkdir()
-    (path / "inside.txt").write_text(FRENCH, encoding="utf-8")
-    return path
-
-
 #: id -> (make the bad input in a directory, fragments the one-line message must contain)
 BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
-    "missing": (_missing, ("absent.txt", "no such file")),
-    "directory": (_directory, ("articles", "is a directory")),
-    "empty": (_write(b""), ("article.txt", "the file is empty")),
-    "bom-only": (_write(b"\xef\xbb\xbf"), ("article.txt", "the file is empty")),
-    "whitespace": (_write(b"  \n\t\r\n \n"), ("article.txt", "contains only whitespace")),
+    "missing": (missing, ("absent.txt", "no such file")),
+    "directory": (directory, ("articles", "is a directory")),
+    "empty": (write(b""), ("article.txt", "the file is empty")),
+    "bom-only": (write(b"\xef\xbb\xbf"), ("article.txt", "the file is empty")),
+    "whitespace": (write(b"  \n\t\r\n \n"), ("article.txt", "contains only whitespace")),
     "latin-1": (
-        _write(LATIN1),
+        write(LATIN1),
         (
             "article.txt",
             f"not UTF-8 text (byte 0xe9 at offset {LATIN1_BAD_OFFSET})",
             "iconv -f latin1 -t utf-8",
         ),
     ),
-    "png": (_write(PNG_HEADER + bytes(range(256))), ("article.txt", "binary data (NUL bytes)")),
+    "png": (write(PNG_HEADER + bytes(range(256))), ("article.txt", "binary data (NUL bytes)")),
     "nul-after-8k": (
-        _write(FRENCH.encode() * 60 + b"\x00"),
+        write(FRENCH.encode() * 60 + b"\x00"),
         ("article.txt", "binary data (NUL bytes)"),
     ),
     "several-mb": (
-        _write(FRENCH.encode() * 12_000),  # about 3 MB
+        write(FRENCH.encode() * 12_000),  # about 3 MB
         ("article.txt", "is larger than the limit of 1,000,000 bytes", "--max-bytes"),
     ),
     "english": (
-        _write(ENGLISH.encode()),
+        write(ENGLISH.encode()),
         ("article.txt", "does not look like French", "French articles only"),
     ),
     "german": (
-        _write(GERMAN.encode()),
+        write(GERMAN.encode()),
         ("article.txt", "does not look like French", "French articles only"),
     ),
-    "no-words": (_write(b"2025 - 8,3 - 30 % - 35 %\n"), ("article.txt", "no words found")),
+    "no-words": (write(b"2025 - 8,3 - 30 % - 35 %\n"), ("article.txt", "no words found")),
 }
 
 
@@ -126,7 +88,7 @@ def test_document_bad_input_is_refused_with_one_line(tmp_path: Path, case: str) 
 
 
 def test_document_max_bytes_is_inclusive(tmp_path: Path) -> None:
-    path = _write(FRENCH.encode())(tmp_path)
+    path = write(FRENCH.encode())(tmp_path)
     size = path.stat().st_size
     assert read_document(path, max_bytes=size).text == FRENCH
     with pytest.raises(InputError) as info:
@@ -138,7 +100,7 @@ def test_document_default_limit_is_max_bytes(tmp_path: Path) -> None:
     body = FRENCH.encode()
     exact = body * (MAX_BYTES // len(body)) + b" " * (MAX_BYTES % len(body))
     assert len(exact) == MAX_BYTES
-    path = _write(exact)(tmp_path)
+    path = write(exact)(tmp_path)
     assert read_document(path).doc_id == "article"
     path.write_bytes(exact + b" ")
     with pytest.raises(InputError, match="limit"):
@@ -149,7 +111,7 @@ def test_document_default_limit_is_max_bytes(tmp_path: Path) -> None:
 def test_document_size_message_tells_size_and_limit_apart(
     tmp_path: Path, size: int, limit: int
 ) -> None:
-    path = _write(b"a" * size)(tmp_path)
+    path = write(b"a" * size)(tmp_path)
     with pytest.raises(InputError) as info:
         read_document(path, max_bytes=limit)
     amounts = re.findall(r"(\d[\d.,]*\s?(?:[kKMG]i?B|bytes?|B))\b", str(info.value))
@@ -159,7 +121,7 @@ def test_document_size_message_tells_size_and_limit_apart(
 
 @pytest.mark.parametrize("text", [SPANISH, ITALIAN], ids=["spanish", "italian"])
 def test_document_romance_language_is_not_french(tmp_path: Path, text: str) -> None:
-    path = _write(text.encode())(tmp_path)
+    path = write(text.encode())(tmp_path)
     with pytest.raises(InputError, match="does not look like French"):
         read_document(path)
 
@@ -201,7 +163,7 @@ def test_document_reads_the_reference_article(example_text: str) -> None:
 
 
 def test_document_accepts_str_path(tmp_path: Path) -> None:
-    path = _write(FRENCH.encode())(tmp_path)
+    path = write(FRENCH.encode())(tmp_path)
     assert read_document(str(path)) == read_document(path)
 
 
