@@ -89,8 +89,10 @@ class Context:
         starts = sorted({min(tok.i for tok in span) for span in self._mention_spans()})
         for start in starts:
             cue = naming_noun(doc, start, is_cue)
-            if cue is not None and cue not in self.token_key:
-                self.token_key[cue] = self.token_key[start]
+            if cue is not None:
+                for i in range(cue, start):  # the whole naming phrase stands for the name
+                    if i not in self.token_key and doc[i].pos_ in ("NOUN", "ADJ", "PROPN"):
+                        self.token_key[i] = self.token_key[start]
         for tok in doc:
             if tok.i in self.token_key or not is_cue(tok.i):
                 continue
@@ -294,7 +296,12 @@ class Context:
     def modality(self, trigger: Token) -> str:
         """Asserted, Possible, Reported or Negated, from the words governing ``trigger``."""
         chain = [trigger if trigger.pos_ in ("VERB", "AUX") else clause_head(trigger)]
-        while chain[-1].dep_ in ("xcomp", "ccomp") and chain[-1].head.i != chain[-1].i:
+        # up through infinitive complements: "cherche à lever", "prévoit de racheter"
+        while (
+            chain[-1].dep_ in ("xcomp", "ccomp", "obl:arg", "obj")
+            and chain[-1].head.i != chain[-1].i
+            and chain[-1].head.pos_ in ("VERB", "AUX")
+        ):
             chain.append(chain[-1].head)
         words = {fold_word(t.lemma_) for t in chain} | {fold_word(t.text) for t in chain}
         children = [c for t in chain for c in t.children]

@@ -165,12 +165,13 @@ def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | No
     """
     if start == 0 or doc[start - 1].pos_ == "ADP":
         return None
+    found = None
     for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
         if is_cue(i):
-            return i
-        if doc[i].pos_ not in _NAMING_FILLERS or doc[i].text in (",", ":"):
-            return None
-    return None
+            found = i  # keep walking: "le fonds allemand X" is named by "fonds"
+        elif doc[i].pos_ not in _NAMING_FILLERS or doc[i].text in (",", ":"):
+            break
+    return found
 
 
 _SINGULAR_DETERMINERS = frozenset(
