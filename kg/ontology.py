@@ -52,6 +52,7 @@ class ClassInfo:
     object_role: str | None = None
     quantity_roles: tuple[str, ...] = ()
     quantity_complement_role: str | None = None
+    quantity_holder_role: str | None = None
     requires_quantity: bool = False
 
     def label(self, lang: str = "fr") -> str:
@@ -254,6 +255,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             object_role=_local(graph.value(term, KG.objectRole)) or None,
             quantity_roles=_parents(graph, term, KG.quantityRole),
             quantity_complement_role=_local(graph.value(term, KG.quantityComplementRole)) or None,
+            quantity_holder_role=_local(graph.value(term, KG.quantityHolderRole)) or None,
             requires_quantity=bool(graph.value(term, KG.requiresQuantity)),
         )
 

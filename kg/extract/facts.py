@@ -142,10 +142,20 @@ class _FactFinder:
         verb = tok if tok.pos_ in ("VERB", "AUX") else clause_head(tok)
         subs = ctx.subject_keys(verb) if verb.i != tok.i or tok.pos_ in ("VERB", "AUX") else []
         objs = self.complement(tok)
-        if ctx.passive(verb):
+        doc = self.ctx.doc
+        if tok.pos_ == "NOUN" and tok.i >= 3 and doc[tok.i - 1].pos_ == "DET":
+            # "le Top500, le classement des ...": the name the trigger noun describes
+            described = (
+                ctx.mention_before(tok.i - 2, sentence) if doc[tok.i - 2].text == "," else None
+            )
+            if described:
+                subs = [described[0]]
+        elif ctx.passive(verb):
             agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
             subs, objs = agents, subs + objs
-        reflexive = any(fold_word(c.text) in ("se", "s'") for c in verb.children)
+        reflexive = any(fold_word(c.text) in ("se", "s'") for c in verb.children) or (
+            tok.i > 0 and fold_word(self.ctx.doc[tok.i - 1].text) in ("se", "s'")
+        )
         inverse = reflexive or any(c == cls for _, c in self.inverse.match(self.ctx.doc, tok.i))
         if inverse and info.object_role:
             subs, objs = [], subs + objs  # "X se classe 4e", "X grimpe à la 4e place"
@@ -162,7 +172,7 @@ class _FactFinder:
             key=lambda q: (q.start < tok.idx, abs(q.start - tok.idx)),
         )
         used_kinds: set[str] = set()
-        complement = None
+        complement = holder = None
         for q in quantities:
             if not self.nearest_trigger(q, tok.idx, cls, sentence):
                 continue
@@ -171,9 +181,14 @@ class _FactFinder:
                 used_kinds.add(q.kind)
                 values.extend(pairs)
                 complement = complement or self.after_quantity(q, sentence)
+                holder = holder or self.before_quantity(q, sentence)
+        if holder and info.quantity_holder_role:
+            roles = [(r, k) for r, k in roles if k != holder]
+            roles.append((info.quantity_holder_role, holder))
+            objs = [o for o in objs if o != holder]
         if complement and info.quantity_complement_role and complement not in subs:
             roles.append((info.quantity_complement_role, complement))
-        if info.object_role:
+        if info.object_role and not any(r == info.object_role for r, _ in roles):
             taken = {k for _, k in roles}
             target = next((o for o in objs if o not in subs and o not in taken), None)
             if target:
@@ -189,6 +204,24 @@ class _FactFinder:
                 if topic and topic not in taken:
                     roles.append((role, topic))
         return roles, values
+
+    def before_quantity(self, q: Quantity, sentence: int) -> str | None:
+        """'Jupiter au quatrième rang', 'Alps, relégué à la huitième place': the name right
+        before the quantity, over prepositions, determiners and one participle."""
+        doc = self.ctx.doc
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            return None
+        for j in range(span.start - 1, max(-1, span.start - 6), -1):
+            if self.ctx.sentence[j] != sentence:
+                return None
+            if j in self.ctx.token_key:
+                return self.ctx.token_key[j]
+            if doc[j].pos_ not in ("ADP", "DET", "PUNCT") and "Part" not in doc[j].morph.get(
+                "VerbForm"
+            ):
+                return None
+        return None
 
     def nearest_trigger(self, q: Quantity, at: int, cls: str, sentence: int) -> bool:
         """True unless a trigger of another class that takes this kind of quantity stands
@@ -343,6 +376,37 @@ def join_rounds(facts: list[Fact], reach: int = 2) -> list[Fact]:
                     kept.cls, kept.roles + investors, kept.values, kept.evidence, kept.modality
                 )
                 continue
+        out.append(fact)
+    return out
+
+
+def continue_roles(facts: list[Fact], ctx: Context, reach: int = 3) -> list[Fact]:
+    """'... se classe devant Alps, relégué à la huitième place': a fact that names no
+    leaderboard (its quantity complement role) continues the one of the previous fact of its
+    class, a few sentences back."""
+    out: list[Fact] = []
+    for fact in facts:
+        role = ctx.onto.classes[fact.cls].quantity_complement_role
+        if role and not fact.role(role):
+            previous = next(
+                (
+                    f
+                    for f in reversed(out)
+                    if f.cls == fact.cls
+                    and f.role(role)
+                    and 0 <= fact.evidence.sentence - f.evidence.sentence <= reach
+                ),
+                None,
+            )
+            inherited = previous.role(role) if previous else None
+            if inherited and inherited not in {k for _, k in fact.roles}:
+                fact = Fact(
+                    fact.cls,
+                    (*fact.roles, (role, inherited)),
+                    fact.values,
+                    fact.evidence,
+                    fact.modality,
+                )
         out.append(fact)
     return out
 
