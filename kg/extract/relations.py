@@ -199,6 +199,11 @@ class _Extractor:
                     continue
                 last = self._title_chain_end(end, sentence)
                 org = self._title_organization(last, sentence)
+                if not org and self._possessive_title(tok.i):
+                    # "son cofondateur et directeur général, Théo Lambert": the company the
+                    # sentence is about
+                    topic = ctx.salient(sentence, "Organization")
+                    org = (topic, last - 1) if topic else None
                 if not org:
                     continue
                 start = tok.i
@@ -218,6 +223,12 @@ class _Extractor:
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
                 if person:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def _possessive_title(self, i: int) -> bool:
+        doc = self.ctx.doc
+        while i > 0 and (doc[i - 1].text == "et" or self.cues.titles.match(doc, i - 1)):
+            i -= 1
+        return i > 0 and fold_word(doc[i - 1].text) in ("son", "sa", "leur")
 
     def _title_chain_end(self, end: int, sentence: int) -> int:
         """Past coordinated titles: 'cofondateur et directeur général de Y' ends at 'général'."""
