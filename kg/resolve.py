@@ -87,17 +87,6 @@ class Resolution:
 
     groups: dict[str, _Group]
     keys: dict[tuple[int, int], str]
-    preliminary: dict[str, str]
-
-    def key_at(self, start: int, end: int) -> str | None:
-        """Entity key of the mention covering ``[start, end)`` exactly or containing it."""
-        exact = self.keys.get((start, end))
-        if exact:
-            return exact
-        for (s, e), key in self.keys.items():
-            if s <= start and end <= e:
-                return key
-        return None
 
 
 def _person_surname_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, str]:
@@ -223,8 +212,7 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         resolved.append((m, key))
     for group in groups.values():
         group.mentions.sort(key=lambda m: (m.start, m.end))
-    preliminary = {key: decide_class(g.votes(), onto)[0] for key, g in groups.items()}
-    return Resolution(groups=groups, keys=keys, preliminary=preliminary)
+    return Resolution(groups=groups, keys=keys)
 
 
 def _label_and_aliases(names: Sequence[Mention]) -> tuple[str, tuple[str, ...]]:

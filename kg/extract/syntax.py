@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -82,9 +82,6 @@ class CueIndex:
                 return self.verb_stems[stem]
         return []
 
-    def __contains__(self, word: str) -> bool:
-        return fold_word(word) in self.first_words
-
 
 class _FoldCache:
     """Folded words of the document being processed: one at a time, so one entry."""
@@ -138,16 +135,6 @@ def subjects(verb: Token) -> list[Token]:
             return []
         current = current.head
     return []
-
-
-def walk_up(token: Token, limit: int = 6) -> Iterator[Token]:
-    """The token and its ancestors, nearest first, at most ``limit`` steps."""
-    current = token
-    for _ in range(limit):
-        yield current
-        if current.head.i == current.i:
-            return
-        current = current.head
 
 
 #: Words that may stand between a cue noun and the name it introduces:
