@@ -28,15 +28,19 @@ __all__ = ["extract", "split_sentences"]
 log = logging.getLogger(__name__)
 
 
-def split_sentences(doc: Doc) -> tuple[Sentence, ...]:
-    """Non-blank sentences of ``doc`` with offsets trimmed of surrounding whitespace."""
+def split_sentences(doc: Doc, text: str) -> tuple[Sentence, ...]:
+    """Non-blank sentences of ``doc`` (parsed from ``text``), trimmed of surrounding space.
+
+    The sentence text is taken from ``text``: the parsed document holds masked codes.
+    """
     out = []
     for sent in doc.sents:
         stripped = sent.text.strip()
         if not stripped:
             continue
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        out.append(Sentence(index=len(out), start=start, end=start + len(stripped), text=""))
+        end = start + len(stripped)
+        out.append(Sentence(index=len(out), start=start, end=end, text=text[start:end]))
     return tuple(out)
 
 
@@ -45,9 +49,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     onto = load_ontology(document.lang)
     lex = load_lexicon(document.lang)
     text = document.text
-    sentences = tuple(
-        Sentence(s.index, s.start, s.end, text[s.start : s.end]) for s in split_sentences(doc)
-    )
+    sentences = split_sentences(doc, text)
     mentions = find_mentions(doc, text, onto=onto, lex=lex)
     resolution = resolve_mentions(mentions, onto=onto, lex=lex)
     quantities = find_quantities(text, lang=document.lang, anchor=document.date)
