@@ -17,6 +17,7 @@ from kg.extract.syntax import (
     is_plural,
     naming_noun,
     subjects,
+    verb_lemmas,
 )
 from kg.model import Evidence
 from kg.ontology import Ontology
@@ -303,7 +304,9 @@ class Context:
             and chain[-1].head.pos_ in ("VERB", "AUX")
         ):
             chain.append(chain[-1].head)
-        words = {fold_word(t.lemma_) for t in chain} | {fold_word(t.text) for t in chain}
+        words = {v for t in chain for v in verb_lemmas(fold_word(t.lemma_))} | {
+            fold_word(t.text) for t in chain
+        }
         children = [c for t in chain for c in t.children]
         child_words = {fold_word(c.text) for c in children} | {
             fold_word(c.lemma_) for c in children

@@ -161,7 +161,9 @@ class _FactFinder:
             subs, objs = [], subs + objs  # "X se classe 4e", "X grimpe à la 4e place"
         roles: list[tuple[str, str]] = []
         if info.subject_role and subs:
-            roles.append((info.subject_role, subs[0]))
+            # "Bpifrance et le fonds X ont investi": every subject, unless the role takes one
+            fillers = subs[:1] if info.subject_role in self.functional else subs
+            roles.extend((info.subject_role, s) for s in fillers)
         values: list[tuple[str, Value]] = []
         quantities = sorted(
             (

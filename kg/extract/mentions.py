@@ -340,7 +340,10 @@ class _Finder:
                 self.lex.definites | self.lex.demonstratives
             ):
                 continue
-            if cue_end < len(doc) and cue_end in taken:  # "la start-up Mistral": a name follows
+            after = cue_end
+            while after < len(doc) and doc[after].pos_ == "ADJ" and after not in taken:
+                after += 1
+            if after < len(doc) and after in taken:  # "la start-up (parisienne) X": it names X
                 continue
             clause = clause_head(tok)
             clause_subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubj:pass")]

@@ -163,7 +163,15 @@ class _Extractor:
                 continue
             for _, prop in self.cues.nouns.match(doc, tok.i):
                 objs = self.ctx.keys_of(c for c in tok.children if c.dep_ == "nmod")
-                if tok.dep_ == "appos" and self.ctx.key(tok.head):
+                before = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].pos_ != "DET" else tok.i - 2
+                described = (
+                    self.ctx.mention_before(before, self.ctx.sentence[tok.i])
+                    if before > 0 and doc[before].text == ","
+                    else None
+                )
+                if described:  # "OVHcloud, partenaire de Kyra": the name before the comma
+                    subs = [described[0]]
+                elif tok.dep_ == "appos" and self.ctx.key(tok.head):
                     subs = [self.ctx.key(tok.head) or ""]
                 else:
                     subs = self.ctx.subject_keys(clause_head(tok))

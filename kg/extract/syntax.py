@@ -18,6 +18,7 @@ __all__ = [
     "is_plural",
     "naming_noun",
     "subjects",
+    "verb_lemmas",
 ]
 
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
@@ -88,6 +89,16 @@ class _FoldCache:
 
     doc: Doc | None = None
     words: tuple[list[str], list[str]] = ([], [])
+
+
+def verb_lemmas(word: str) -> set[str]:
+    """The word and the infinitives it may inflect ("cherche" -> "chercher"): the lemmatizer
+    leaves some verbs as written."""
+    out = {word}
+    for cut in range(1, min(6, len(word))):
+        if word[-cut:] in _VERB_ENDINGS:
+            out.update({word[:-cut] + "er", word[:-cut] + "ir", word[:-cut] + "re"})
+    return out
 
 
 def folded_words(doc: Doc | Span) -> tuple[list[str], list[str]]:
