@@ -27,6 +27,7 @@ _PERSON_PARTICLES = frozenset(
 )
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
 _LOCATIVE = frozenset({"à", "en", "au", "aux"})
+_AT_ORGANIZATION = frozenset({"chez"})
 _NAME_DELIMITERS = frozenset(',;:«»"“”()[]')
 
 
@@ -246,6 +247,16 @@ class _Finder:
         cue = naming_noun(doc, start, self._is_naming_cue)
         if cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
+        # "son serveur phare, l'Hydra X8": a cue noun (and adjectives) in apposition before
+        if start >= 3 and doc[start - 1].pos_ == "DET" and doc[start - 2].text == ",":
+            k = start - 3
+            while k > 0 and doc[k].pos_ == "ADJ":
+                k -= 1
+            if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
+                votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
+        # "chez X": people work at organisations
+        if start > 0 and fold_word(doc[start - 1].text) in _AT_ORGANIZATION:
+            votes.append(("Organization", 2.0))
         # "X, la start-up ...": a determiner and a cue noun in apposition after the name
         j = end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "DET":
