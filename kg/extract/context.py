@@ -245,13 +245,15 @@ class Context:
         if required in self.onto.classes and required != "Entity":
             self.role_votes[key].append((required, 3.0))
 
-    def salient(self, sentence: int, required: str) -> str | None:
+    def salient(
+        self, sentence: int, required: str, exclude: frozenset[str] = frozenset()
+    ) -> str | None:
         """The entity of class ``required`` most in focus up to ``sentence`` (the article's
         topic): mentions count double as subjects, halve with each sentence back, and count
         double again when already of the required class."""
         scores: dict[str, float] = defaultdict(float)
         for key, group in self.resolution.groups.items():
-            if not self.fits(key, required):
+            if key in exclude or not self.fits(key, required):
                 continue
             for m in group.mentions:
                 if m.sentence > sentence:

@@ -202,8 +202,9 @@ class _FactFinder:
                 if not role or role not in info.required_roles or any(r == role for r, _ in roles):
                     continue
                 required = ctx.onto.properties[role].range
-                topic = ctx.salient(sentence, required) if required == "Organization" else None
-                if topic and topic not in taken:
+                if required == "Organization" and (
+                    topic := ctx.salient(sentence, required, exclude=frozenset(taken))
+                ):
                     roles.append((role, topic))
         return roles, values
 
