@@ -201,7 +201,10 @@ class _Extractor:
         "ex-directrice") says nothing about today and is skipped."""
         ctx, doc = self.ctx, self.ctx.doc
         for tok in doc:
-            for end, prop in self.cues.titles.match(doc, tok.i):
+            matches = self.cues.titles.match(doc, tok.i)
+            longest = matches[0][0] if matches else 0
+            # "directrice générale" is a CEO, not also a "directrice": the longest title wins
+            for end, prop in (m for m in matches if m[0] == longest):
                 sentence = ctx.sentence[tok.i]
                 if tok.i > 0 and fold_word(doc[tok.i - 1].text) in _FORMER:
                     continue

@@ -23,7 +23,25 @@ __all__ = [
 
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
 _VERB_ENDINGS = frozenset(
-    {"e", "es", "ent", "é", "ée", "és", "ées", "ant", "er", "ait", "aient", "era", "eront"}
+    {
+        "e",
+        "es",
+        "ent",
+        "é",
+        "ée",
+        "és",
+        "ées",
+        "ant",
+        "er",
+        "ait",
+        "aient",
+        "era",
+        "eront",
+        "i",
+        "ie",
+        "is",
+        "it",
+    }
 )
 _INHERITING_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 

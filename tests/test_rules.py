@@ -1,0 +1,124 @@
+"""Small rules of the extractors, on hand-built parses and hand-made facts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.extract import extract
+from kg.extract.facts import continue_roles, join_rounds
+from kg.extract.syntax import is_plural, naming_noun, verb_lemmas
+from kg.model import Document, Evidence, Fact
+from kg.ontology import load_ontology
+from tests.docs import make_doc
+
+CHAIN = """
+Claire    PROPN nsubj     10 Claire     B-PER
+Martin+   PROPN flat:name 0  Martin     I-PER
+,         PUNCT punct     3  ,          _
+cofondatrice NOUN appos   0  cofondatrice _ Number=Sing
+et        CCONJ cc        5  et         _
+directrice NOUN conj      3  directrice _ Number=Sing
+générale  ADJ   amod      5  général    _
+de        ADP   case      8  de         _
+Nexaria+  PROPN nmod      5  Nexaria    B-ORG
+,         PUNCT punct     3  ,          _
+parle+    VERB  ROOT      10 parler     _
+.         PUNCT punct     10 .          _
+"""
+
+FORMER = """
+L'+       DET   det       2  le         _
+ancien    ADJ   amod      2  ancien     _
+PDG       NOUN  nsubj     8  PDG        _ Number=Sing
+de        ADP   case      4  de         _
+Nexaria+  PROPN nmod      2  Nexaria    B-ORG
+,         PUNCT punct     2  ,          _
+Paul      PROPN appos     2  Paul       B-PER
+Durand    PROPN flat:name 6  Durand     I-PER
+parle+    VERB  ROOT      8  parler     _
+.         PUNCT punct     8  .          _
+"""
+
+
+def _relations(vocab: Vocab, table: str) -> set[tuple[str, str, str]]:
+    doc = make_doc(vocab, table)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    return {(r.subject, r.predicate, r.object) for r in x.relations}
+
+
+def test_rules_coordinated_titles_give_every_relation(fr_vocab: Vocab) -> None:
+    assert _relations(fr_vocab, CHAIN) == {
+        ("clairemartin", "founderOf", "nexaria"),
+        ("clairemartin", "ceoOf", "nexaria"),
+    }
+
+
+def test_rules_former_title_gives_no_relation(fr_vocab: Vocab) -> None:
+    assert _relations(fr_vocab, FORMER) == set()
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("cherche", "chercher"), ("valorisée", "valoriser"), ("investi", "investir")],
+)
+def test_rules_verb_lemmas_recover_infinitives(word: str, expected: str) -> None:
+    variants = verb_lemmas(word)
+    assert word in variants and expected in variants
+
+
+@pytest.mark.parametrize(
+    ("words", "index", "plural"),
+    [
+        (["le", "fonds"], 1, False),
+        (["les", "modèles"], 1, True),
+        (["des", "puces"], 1, True),
+        (["15", "GPU"], 1, False),
+    ],
+)
+def test_rules_is_plural_trusts_the_determiner(
+    fr_vocab: Vocab, words: list[str], index: int, plural: bool
+) -> None:
+    doc = Doc(fr_vocab, words=words, deps=["det", "ROOT"], heads=[1, 1])
+    assert is_plural(doc[index]) is plural
+
+
+def test_rules_naming_noun_walks_over_adjectives_and_complements(fr_vocab: Vocab) -> None:
+    words = ["le", "fabricant", "grenoblois", "de", "batteries", "Voltaïa"]
+    pos = ["DET", "NOUN", "ADJ", "ADP", "NOUN", "PROPN"]
+    doc = Doc(fr_vocab, words=words, pos=pos)
+    assert naming_noun(doc, 5, lambda i: doc[i].text == "fabricant") == 1
+    # "le patron de X": a "de" right before the name is about X, it does not name it
+    about = Doc(fr_vocab, words=["le", "patron", "de", "X"], pos=["DET", "NOUN", "ADP", "PROPN"])
+    assert naming_noun(about, 3, lambda i: about[i].text == "patron") is None
+
+
+def _fact(cls: str, sentence: int, roles: tuple, values: tuple = ()) -> Fact:
+    return Fact(cls, roles, values, Evidence(sentence, 0, 1))
+
+
+def test_rules_join_rounds_adds_later_investors_to_the_round() -> None:
+    round_ = _fact("FundingRound", 1, (("investee", "lumeo"),), (("amount", Decimal(45_000_000)),))
+    later = _fact("Investment", 2, (("investor", "bpifrance"), ("investor", "hvcapital")))
+    far = _fact("Investment", 6, (("investor", "other"),))
+    joined = join_rounds([round_, later, far])
+    assert joined[0].roles == (
+        ("investee", "lumeo"),
+        ("investor", "bpifrance"),
+        ("investor", "hvcapital"),
+    )
+    assert joined[1] == far
+
+
+def test_rules_rankings_carry_their_leaderboard_forward() -> None:
+    ctx = SimpleNamespace(onto=load_ontology())
+    first = _fact("Ranking", 1, (("leaderboard", "top500"), ("rankedItem", "jupiter")))
+    second = _fact("Ranking", 2, (("rankedItem", "alps"),))
+    unrelated = _fact("Ranking", 9, (("rankedItem", "other"),))
+    out = continue_roles([first, second, unrelated], ctx)  # type: ignore[arg-type]
+    assert out[1].role("leaderboard") == "top500"
+    assert out[2].role("leaderboard") is None
