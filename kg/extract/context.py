@@ -116,8 +116,16 @@ class Context:
                 keys = [self.key(conj)] if self.key(conj) else []
                 if not keys and conj.pos_ == "PRON":
                     keys = self._pronoun_keys(conj)
-                if not keys:  # "une jeune pousse, Tessera": the name in apposition
-                    keys = [k for c in conj.children if c.dep_ == "appos" and (k := self.key(c))]
+                if not keys:  # "une jeune pousse, Tessera", "l'Allemande Lena Hoffmann"
+                    keys = [
+                        k
+                        for c in conj.children
+                        if (
+                            c.dep_ == "appos"
+                            or (c.dep_.startswith(("flat", "nmod")) and c.i == conj.i + 1)
+                        )
+                        and (k := self.key(c))
+                    ]
                 out.extend(k for k in keys if k and k not in out)
         return out
 

@@ -28,6 +28,11 @@ _TITLE_REACH = 7
 _ROUND_PROPERTIES = frozenset({"investsIn"})
 
 
+def _case(token: Token) -> str:
+    """The preposition introducing a nominal complement ("avec" in "avec Z")."""
+    return next((fold_word(c.text) for c in token.children if c.dep_ == "case"), "")
+
+
 def _strip_reflexive(cue: str) -> str:
     return cue[2:] if cue.startswith(("s'", "s’")) else cue
 
@@ -137,8 +142,21 @@ class _Extractor:
                 if self.cues.context[prop]:
                     continue
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
+                if fold_word(tok.lemma_).startswith("co"):
+                    # "X a cofondé Y avec Z": Z is a co-subject
+                    subs += self.ctx.keys_of(
+                        c for c in tok.children if c.dep_.startswith("obl") and _case(c) == "avec"
+                    )
                 if self.ctx.passive(tok):
-                    subs, objs = self.agent_keys(tok), subs
+                    agents = self.agent_keys(tok)
+                    if agents:
+                        subs, objs = agents, subs
+                    elif direction == "direct":
+                        # "X a été entraîné sur Y": with no agent, the patient relates to the
+                        # verb's complements ("sur Y") as its subject would
+                        objs = [o for o in objs if o not in subs]
+                    else:
+                        subs, objs = [], subs
                 if direction == "inverse":
                     subs, objs = objs, subs
                 info = self.ctx.onto.properties[prop]
