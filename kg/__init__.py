@@ -5,8 +5,9 @@ a gold file), ``to_networkx`` and ``to_html`` / ``write_html`` (the interactive 
 """
 
 from kg.errors import GoldFormatError, InputError, KGError, OntologyError, QueryError
-from kg.evaluate import EvalReport, GroundingReport, evaluate, format_report, ground, load_gold
+from kg.evaluate import EvalReport, evaluate, format_report, load_gold
 from kg.graph import to_networkx
+from kg.grounding import GroundingReport, ground
 from kg.ontology import KG, KGR, load_ontology
 from kg.pipeline import BuildResult, Summary, build, build_documents, summarize, write_outputs
 from kg.rdf import to_rdf, to_turtle, write_turtle

@@ -244,7 +244,7 @@ class _Finder:
         sentence = self.sentence[start]
         # "le modèle X", "15 000 GPU X", "le fabricant grenoblois de batteries X": a singular
         # (or indefinite, or abbreviated) cue noun introduces the name
-        cue = naming_noun(doc, start, self._is_naming_cue)
+        cue = naming_noun(doc, start, self.is_naming_cue)
         if cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
         # "son serveur phare, l'Hydra X8": a cue noun (and adjectives) in apposition before
@@ -308,7 +308,7 @@ class _Finder:
                         expect_item = False
         return out
 
-    def _is_naming_cue(self, i: int) -> bool:
+    def is_naming_cue(self, i: int) -> bool:
         tok = self.doc[i]
         return (
             tok.pos_ in ("NOUN", "PROPN", "ADJ")
@@ -432,11 +432,18 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 votes=tuple(sorted(all_votes)),
                 ner_votes=tuple(sorted(ner_votes)),
                 source="name",
-                subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head)),
+                subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
+                or _naming_subject(doc, start, finder),
             )
         )
     mentions.extend(finder.descriptions(taken))
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _naming_subject(doc: Doc, start: int, finder: _Finder) -> bool:
+    """'La start-up lyonnaise Lumeo a annoncé': the noun naming it is the subject."""
+    noun = naming_noun(doc, start, finder.is_naming_cue)
+    return noun is not None and doc[noun].dep_ in ("nsubj", "nsubj:pass")
 
 
 def conjuncts_up(tok: Token) -> list[Token]:
