@@ -142,6 +142,10 @@ class Context:
             # just before it, wherever the parser attached it
             before = self.mention_before(verb.i - 1, self.sentence[verb.i])
             if before:
+                last = self.doc[verb.i - 2]
+                if last.dep_ == "nmod" and last.head.pos_ == "NOUN":
+                    # "la division serveurs de Lenovo, dirigée par X": X heads the division
+                    return self.keys_of([last.head])
                 return [before[0]]
         subs = subjects(verb)
         keys = self.keys_of(subs)

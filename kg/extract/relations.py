@@ -275,6 +275,8 @@ class _Extractor:
         for j in range(end, min(len(doc) - 1, end + _TITLE_REACH)):
             if ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PUNCT"):
                 return None
+            if doc[j].text[:1].isupper() and j not in ctx.token_key:
+                return None  # an unrecognised name stands between: the title is about it
             if fold_word(doc[j].text) in _OF:
                 org = ctx.mention_after(j + 1, sentence)
                 if org and ctx.fits(org[0], "Organization"):
