@@ -95,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     stems = split["dev"] + split["heldout"] if args.part == "all" else split[args.part]
     reports, totals = score(stems)
     print(f"## {args.part}: {len(stems)} texts\n")
-    print("| text | gold | system | P | R | F1 |\n|---|---|---|---|---|---|")
+    print("| text | gold | system | P | R | F1 | bad |\n|---|---|---|---|---|---|---|")
     for stem, report in reports:
-        print(_row(stem, report.overall))
+        print(f"{_row(stem, report.overall)} {len(report.bad)} |")
     print("\n| kind (micro) | gold | system | P | R | F1 |\n|---|---|---|---|---|---|")
     for kind, total in totals.items():
         print(_row(kind, total))

@@ -335,8 +335,14 @@ class Context:
             c.dep_.startswith("advmod") for c in children
         ):
             return "Possible"
-        moods = [m for t in chain for m in t.morph.get("Mood")] + [
-            m for c in children if c.dep_.startswith("aux") for m in c.morph.get("Mood")
+        # a conditional anywhere above the fact ("serait sur le point de racheter") reports it
+        governors = [t for t in trigger.ancestors if t.pos_ in ("VERB", "AUX")]
+        moods = [m for t in (*chain, *governors) for m in t.morph.get("Mood")] + [
+            m
+            for t in (*chain, *governors)
+            for c in t.children
+            if c.dep_.startswith("aux") or c.dep_ == "cop"
+            for m in c.morph.get("Mood")
         ]
         if "Cnd" in moods:
             return "Reported"
