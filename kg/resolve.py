@@ -12,14 +12,21 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.lexicon import Lexicon
 from kg.model import Entity, Mention
 from kg.ontology import Ontology
 
-__all__ = ["Resolution", "decide_class", "entity_key", "finalize_entities", "resolve_mentions"]
+__all__ = [
+    "Resolution",
+    "decide_class",
+    "entity_key",
+    "finalize_entities",
+    "most_salient",
+    "resolve_mentions",
+]
 
 #: The class of an entity nothing tells more about: a named thing in business news that is
 #: neither a person, an organisation nor a place is most often a product.
@@ -142,34 +149,48 @@ def _antecedent(
     return _most_salient(desc, candidates, classes, onto)
 
 
+def most_salient(
+    mentions: Iterable[tuple[Mention, str]],
+    sentence: int,
+    of_kind: Callable[[str], bool],
+    *,
+    before: bool = True,
+) -> str | None:
+    """The entity most in focus at ``sentence`` (a simplified Lappin and Leass salience).
+
+    Every mention before the sentence (or up to it, when ``before`` is false) adds to its
+    entity's salience, subjects twice as much, halved with each sentence back; an entity for
+    which ``of_kind`` holds counts double. Ties go to the entity mentioned last.
+    """
+    scores: dict[str, float] = defaultdict(float)
+    last_seen: dict[str, int] = {}
+    for m, key in mentions:
+        if m.sentence > sentence or (before and m.sentence == sentence):
+            continue
+        weight = (1.0 if m.subject else 0.5) * 0.5 ** (sentence - m.sentence)
+        scores[key] += weight * (2 if of_kind(key) else 1)
+        last_seen[key] = max(last_seen.get(key, -1), m.start)
+    if not scores:
+        return None
+    return max(sorted(scores), key=lambda k: (scores[k], last_seen[k]))
+
+
 def _most_salient(
     desc: Mention,
     candidates: Sequence[tuple[Mention, str]],
     classes: dict[str, str | None],
     onto: Ontology,
 ) -> tuple[str | None, str]:
-    """The entity most in focus before the description's sentence.
-
-    Every earlier mention adds to its entity's salience, subjects twice as much, halved with
-    each sentence back (a simplified Lappin and Leass salience); an entity already known to
-    be of the description's own class ("la start-up" -> a Company) counts double.
-    """
+    """The entity most in focus before the description's sentence; one already known to be of
+    the description's own class ("la start-up" -> a Company) counts double."""
     cue_class = desc.votes[0][0]
-    scores: dict[str, float] = defaultdict(float)
-    last_seen: dict[str, int] = {}
-    for m, key in candidates:
-        if m.sentence >= desc.sentence:
-            continue
-        weight = (1.0 if m.subject else 0.5) * 0.5 ** (desc.sentence - m.sentence)
+
+    def of_kind(key: str) -> bool:
         cls = classes.get(key)
-        if cls is not None and onto.is_a(cls, cue_class):
-            weight *= 2
-        scores[key] += weight
-        last_seen[key] = max(last_seen.get(key, -1), m.start)
-    if not scores:
-        return None, ""
-    best = max(scores, key=lambda k: (scores[k], last_seen[k]))
-    return best, "most salient earlier entity of the right kind"
+        return cls is not None and onto.is_a(cls, cue_class)
+
+    best = most_salient(candidates, desc.sentence, of_kind)
+    return best, "most salient earlier entity of the right kind" if best else ""
 
 
 def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexicon) -> Resolution:

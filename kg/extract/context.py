@@ -21,7 +21,7 @@ from kg.extract.syntax import (
 )
 from kg.model import Evidence
 from kg.ontology import Ontology
-from kg.resolve import Resolution, decide_class
+from kg.resolve import Resolution, decide_class, most_salient
 
 __all__ = ["Context"]
 
@@ -260,21 +260,20 @@ class Context:
     def salient(
         self, sentence: int, required: str, exclude: frozenset[str] = frozenset()
     ) -> str | None:
-        """The entity of class ``required`` most in focus up to ``sentence`` (the article's
-        topic): mentions count double as subjects, halve with each sentence back, and count
-        double again when already of the required class."""
-        scores: dict[str, float] = defaultdict(float)
-        for key, group in self.resolution.groups.items():
-            if key in exclude or not self.fits(key, required):
-                continue
-            for m in group.mentions:
-                if m.sentence > sentence:
-                    continue
-                weight = (1.0 if m.subject else 0.5) * 0.5 ** (sentence - m.sentence)
-                if self.onto.is_a(self.classes[key][0], required):
-                    weight *= 2
-                scores[key] += weight
-        return max(sorted(scores), key=lambda k: scores[k]) if scores else None
+        """The entity of class ``required`` most in focus up to ``sentence``: the article's
+        topic (see ``kg.resolve.most_salient``)."""
+        mentions = [
+            (m, key)
+            for key, group in self.resolution.groups.items()
+            if key not in exclude and self.fits(key, required)
+            for m in group.mentions
+        ]
+        return most_salient(
+            mentions,
+            sentence,
+            lambda key: self.onto.is_a(self.classes[key][0], required),
+            before=False,
+        )
 
     def vote_coordinated(self) -> None:
         """'Nvidia et Salesforce participent': coordinated names are usually of one kind, so a
