@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "fr_core_news_md"
 
 
-# A product code: a word holding letters and digits ("MAI-1-preview", "H100", "gemini-2.5-flash"),
+# A product code: a word holding letters and digits ("Orion-2-mini", "X500", "nova-3.5-flash"),
 # not an ordinal ("13e") and not a bare number.
 CODE_PATTERN = re.compile(r"(?<![\w-])(?=[\w.\-]*[^\W\d_])(?=[\w.\-]*\d)[^\W_][\w.\-]*[^\W_]")
 ORDINAL_PATTERN = re.compile(r"^\d+(?:e|er|re|ère|ème|eme|è)s?$", re.IGNORECASE)
@@ -37,12 +37,12 @@ ORDINAL_PATTERN = re.compile(r"^\d+(?:e|er|re|ère|ème|eme|è)s?$", re.IGNORECA
 def mask_codes(text: str) -> str:
     """Replace product codes with same-length capitalised letter strings.
 
-    The statistical French models tag unseen codes such as "MAI-Voice-1" as punctuation and
+    The statistical French models tag unseen codes such as "Orion-2-mini" as punctuation and
     cut sentences around them. A same-length stand-in ("Maivoicexxx") parses as a proper noun
     and keeps every character offset valid, so spans map back to the original text.
 
-    >>> mask_codes("MAI-1-preview utilise des GPU H100.")
-    'Maixxpreview utilise des GPU Hxxx.'
+    >>> mask_codes("Orion-2-mini utilise des GPU X500.")
+    'Orionxxxmini utilise des GPU Xxxx.'
     """
 
     def stand_in(match: re.Match[str]) -> str:
@@ -56,7 +56,7 @@ def mask_codes(text: str) -> str:
 
 
 def merge_hyphenated(doc: Doc) -> Doc:
-    """Merge words the tokenizer split on an inner hyphen ("start-up", "grok-3-preview-02-24").
+    """Merge words the tokenizer split on an inner hyphen ("start-up", "nova-3-beta-02-24").
 
     spaCy's French tokenizer splits some hyphenated names at a sentence start or after digits,
     and the parser then cuts sentences inside them. A hyphen with no space on either side

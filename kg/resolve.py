@@ -1,7 +1,7 @@
 """Mentions -> entities: one entity per real-world thing in a document, typed by weighed votes.
 
 Names are grouped by a normalised key (case, accents, spaces and legal suffixes ignored:
-"OpenAI", "Open AI" and "OpenAI Inc." are one entity; "Microsoft" and "Microsoft AI" stay
+"OpenLab", "Open Lab" and "OpenLab Inc." are one entity; "Nexaria" and "Nexaria Cloud" stay
 two). A lone surname joins the person whose full name ends with it. Definite descriptions
 ("la start-up", "ce modèle") join the entity they refer to, by salience rules, or are
 left out. Every merge is recorded with its reason.
@@ -36,8 +36,8 @@ _DEFAULT_CLASS = "Product"
 def entity_key(label: str, lex: Lexicon | None = None) -> str:
     """The normalised name an entity's IRI is minted from.
 
-    >>> entity_key("Open AI"), entity_key("OpenAI Inc."), entity_key("Microsoft AI")
-    ('openai', 'openai', 'microsoftai')
+    >>> entity_key("Open Lab"), entity_key("OpenLab Inc."), entity_key("Nexaria Cloud")
+    ('openlab', 'openlab', 'nexariacloud')
     """
     words = unicodedata.normalize("NFKD", label).casefold().replace("’", "'").split()
     suffixes = lex.legal_suffixes if lex else frozenset({"inc", "inc.", "sa", "sas", "ltd"})
@@ -97,7 +97,7 @@ class Resolution:
 
 
 def _person_surname_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, str]:
-    """Map the key of a lone surname ("Suleyman") to the full name's key."""
+    """Map the key of a lone surname ("Dubois") to the full name's key."""
     full_names: dict[str, list[str]] = defaultdict(list)
     for key, group in groups.items():
         cls, _ = decide_class(group.votes(), onto)

@@ -84,7 +84,7 @@ class Context:
 
         def is_cue(i: int) -> bool:
             tok = doc[i]
-            # "les modèles OpenAI": OpenAI's models, not a model named OpenAI
+            # "les modèles Nexaria": Nexaria's models, not a model named Nexaria
             return tok.pos_ == "NOUN" and not is_plural(tok) and bool(cue_nouns.match(doc, i))
 
         starts = sorted({min(tok.i for tok in span) for span in self._mention_spans()})
@@ -134,7 +134,7 @@ class Context:
 
         Syntactic subjects first (with coordinated names the parser hung elsewhere: "A et B
         discutent"); failing that, a name standing right before the verb, as in headlines the
-        parser misreads ("Capgemini rachète WNS").
+        parser misreads ("Borealis rachète Nexaria").
         """
         is_participle = "Part" in verb.morph.get("VerbForm")
         if is_participle and verb.i > 1 and self.doc[verb.i - 1].text == ",":

@@ -101,7 +101,7 @@ class _FactFinder:
         return keys
 
     def after_quantity(self, q: Quantity, sentence: int) -> str | None:
-        """'35 % d'OpenAI', '5 % du capital de X': the entity the quantity is a share of."""
+        """'35 % de Borealis', '5 % du capital de X': the entity the quantity is a share of."""
         doc = self.ctx.doc
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:

@@ -1,8 +1,8 @@
 """Find the names (and anaphoric descriptions) of entities in a parsed document.
 
 spaCy's French NER only knows PER/ORG/LOC/MISC and misreads product codes, so names come
-from three sources: NER spans, product-code shapes ("MAI-1-preview", "H100") and capitalised
-brand shapes ("NVIDIA", "DALL-E"). Each mention carries class *votes* from its own context
+from three sources: NER spans, product-code shapes ("Orion-2-mini", "X500") and capitalised
+brand shapes ("NEXARA", "ZEN-E"). Each mention carries class *votes* from its own context
 (NER label, shape, a cue noun from the ontology next to it); the resolver weighs them.
 """
 
@@ -86,7 +86,7 @@ def _is_titlecase_word(word: str) -> bool:
 
 
 def _is_brand_shape(word: str) -> bool:
-    """ALLCAPS ("NVIDIA"), CamelCase ("SoftBank", "LMArena") or capitalised hyphen ("DALL-E")."""
+    """ALLCAPS ("NEXARA"), CamelCase ("DeepNova", "ByteLab") or capitalised hyphen ("ZEN-E")."""
     if not word[:1].isupper():
         return False
     letters = [c for c in word if c.isalpha()]
@@ -272,7 +272,7 @@ class _Finder:
         for tok in conjuncts_up(head):
             if tok.dep_ in ("appos", "parataxis", "dep") and tok.head.pos_ == "NOUN":
                 if tok.head.i == start - 1 and not self._names_kind(tok.head):
-                    continue  # "les produits Microsoft": the products of Microsoft
+                    continue  # "les produits Nexaria": the products of Nexaria
                 for _, cls in self.cues.class_nouns.match(doc, tok.head.i):
                     votes.append((cls, 2.0))
         # "X est une start-up": the name is the subject of a copular cue noun
@@ -411,8 +411,8 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         all_votes = [v for v in votes if not v[0].startswith("ner:")]
         all_votes += finder.context_votes(start, end) + list_votes.get((start, end), [])
         ner_votes = [(c[4:], w) for c, w in votes if c.startswith("ner:")]
-        # "à Toulouse", "en Californie": a place for NER, after a locative preposition, is one
-        # ("à OpenAI" is a dative: NER did not call it a place)
+        # "à Toulouse", "en Bretagne": a place for NER, after a locative preposition, is one
+        # ("à Nexaria" is a dative: NER did not call it a place)
         before = doc[start - 1] if start > 0 else None
         if (
             ("Place", 1.0) in ner_votes

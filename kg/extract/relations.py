@@ -342,7 +342,7 @@ class _Extractor:
         return None
 
     def containment(self) -> None:
-        """'Microsoft AI' next to 'Microsoft': an organisation named after another is part of it.
+        """'Nexaria Cloud' next to 'Nexaria': an organisation named after another is part of it.
 
         Runs last, on classes updated with the roles entities already play, and casts no
         vote: it is an inference from names, only drawn between known organisations.
