@@ -116,7 +116,7 @@ class Context:
                 keys = [self.key(conj)] if self.key(conj) else []
                 if not keys and conj.pos_ == "PRON":
                     keys = self._pronoun_keys(conj)
-                if not keys:  # "une jeune pousse, Tessera", "l'Allemande Lena Hoffmann"
+                if not keys:  # "une jeune pousse, Tessio", "l'Allemande Lena Hoffer"
                     keys = [
                         k
                         for c in conj.children
@@ -138,7 +138,7 @@ class Context:
         """
         is_participle = "Part" in verb.morph.get("VerbForm")
         if is_participle and verb.i > 1 and self.doc[verb.i - 1].text == ",":
-            # "Llama 4, développé par Meta, ...": a participle after a comma describes the name
+            # "Lynx 4, développé par Metis, ...": a participle after a comma describes the name
             # just before it, wherever the parser attached it
             before = self.mention_before(verb.i - 1, self.sentence[verb.i])
             if before:

@@ -55,7 +55,7 @@ class _FactCues:
             + [(c, info.name) for info in self.classes for c in info.noun_cues]
             + [(c, info.name) for info in self.classes for c in info.inverse_verb_cues]
         )
-        # verbs whose subject fills the object role: "X grimpe à la 4e place du Top500"
+        # verbs whose subject fills the object role: "X grimpe à la 4e place du Top100"
         self.inverse = CueIndex.build(
             (c, info.name) for info in self.classes for c in info.inverse_verb_cues
         )
@@ -144,7 +144,7 @@ class _FactFinder:
         objs = self.complement(tok)
         doc = self.ctx.doc
         if tok.pos_ == "NOUN" and tok.i >= 3 and doc[tok.i - 1].pos_ == "DET":
-            # "le Top500, le classement des ...": the name the trigger noun describes
+            # "le Top100, le classement des ...": the name the trigger noun describes
             described = (
                 ctx.mention_before(tok.i - 2, sentence) if doc[tok.i - 2].text == "," else None
             )
@@ -161,7 +161,7 @@ class _FactFinder:
             subs, objs = [], subs + objs  # "X se classe 4e", "X grimpe à la 4e place"
         roles: list[tuple[str, str]] = []
         if info.subject_role and subs:
-            # "Bpifrance et le fonds X ont investi": every subject, unless the role takes one
+            # "Banque Nord et le fonds X ont investi": every subject, unless the role takes one
             fillers = subs[:1] if info.subject_role in self.functional else subs
             roles.extend((info.subject_role, s) for s in fillers)
         values: list[tuple[str, Value]] = []
@@ -209,7 +209,7 @@ class _FactFinder:
         return roles, values
 
     def before_quantity(self, q: Quantity, sentence: int) -> str | None:
-        """'Jupiter au quatrième rang', 'Alps, relégué à la huitième place': the name right
+        """'Orion au quatrième rang', 'Vega, relégué à la huitième place': the name right
         before the quantity, over prepositions, determiners and one participle."""
         doc = self.ctx.doc
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
@@ -384,7 +384,7 @@ def join_rounds(facts: list[Fact], reach: int = 2) -> list[Fact]:
 
 
 def continue_roles(facts: list[Fact], ctx: Context, reach: int = 3) -> list[Fact]:
-    """'... se classe devant Alps, relégué à la huitième place': a fact that names no
+    """'... se classe devant Vega, relégué à la huitième place': a fact that names no
     leaderboard (its quantity complement role) continues the one of the previous fact of its
     class, a few sentences back."""
     out: list[Fact] = []

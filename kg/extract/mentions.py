@@ -200,7 +200,7 @@ class _Finder:
         if label == "PER":
             names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
             if not has_digit and all(_is_titlecase_word(w) for w in names):
-                # a lone capitalised word tagged PER is as often a company ("Serena"); it is
+                # a lone capitalised word tagged PER is as often a company ("Sereno"); it is
                 # a person when it joins a full name (see resolve) or plays a person's role
                 return [("Person", 3.0)] if len(names) >= 2 else []
             return []
@@ -247,7 +247,7 @@ class _Finder:
         cue = naming_noun(doc, start, self.is_naming_cue)
         if cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
-        # "son serveur phare, l'Hydra X8": a cue noun (and adjectives) in apposition before
+        # "son serveur phare, l'Atlas X8": a cue noun (and adjectives) in apposition before
         if start >= 3 and doc[start - 1].pos_ == "DET" and doc[start - 2].text == ",":
             k = start - 3
             while k > 0 and doc[k].pos_ == "ADJ":
@@ -263,7 +263,7 @@ class _Finder:
             for _, cls in self.cues.class_nouns.match(doc, j + 2):
                 if self.sentence[j + 2] == sentence:
                     votes.append((cls, 2.0))
-        # "Kima Ventures", "Samsung Electronics": a last word that marks organisations
+        # "Nord Ventures", "Samsung Electronics": a last word that marks organisations
         last = self.word(doc[end - 1])
         if end - start > 1 and last in self.cues.name_suffixes:
             votes.append((self.cues.name_suffixes[last], 1.5))
@@ -441,7 +441,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
 
 
 def _naming_subject(doc: Doc, start: int, finder: _Finder) -> bool:
-    """'La start-up lyonnaise Lumeo a annoncé': the noun naming it is the subject."""
+    """'La start-up lyonnaise Kalio a annoncé': the noun naming it is the subject."""
     noun = naming_noun(doc, start, finder.is_naming_cue)
     return noun is not None and doc[noun].dep_ in ("nsubj", "nsubj:pass")
 

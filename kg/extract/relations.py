@@ -229,7 +229,7 @@ class _Extractor:
                 last = self._title_chain_end(end, sentence)
                 org = self._title_organization(last, sentence)
                 if not org and self._possessive_title(tok.i):
-                    # "son cofondateur et directeur général, Théo Lambert": the company the
+                    # "son cofondateur et directeur général, Théo Lambin": the company the
                     # sentence is about
                     topic = ctx.salient(sentence, "Organization")
                     org = (topic, last - 1) if topic else None
@@ -305,7 +305,7 @@ class _Extractor:
                     self.add(subject, prop, target[0], tok, [doc[target[1]]])
 
     def nearest_right(self, i: int, sentence: int, prop: str) -> str | None:
-        """'Basée à Lyon, Lumeo ...': the cue opens the sentence, its subject follows."""
+        """'Basée à Lyon, Kalio ...': the cue opens the sentence, its subject follows."""
         domain = self.ctx.onto.properties[prop].domain
         for j in range(i, min(len(self.ctx.doc), i + 4)):
             key = self.ctx.token_key.get(j)
@@ -316,7 +316,7 @@ class _Extractor:
         return None
 
     def possessives(self) -> None:
-        """'le moteur Unreal Engine d'Epic Games', 'Gaudi 3 d'Intel': an artefact named with
+        """'le moteur Forge Engine d'Epico Games', 'Gemma 3 d'Intex': an artefact named with
         "de" and an organisation right after it is that organisation's product."""
         ctx, doc = self.ctx, self.ctx.doc
         for (start, end), key in sorted(ctx.resolution.keys.items()):
