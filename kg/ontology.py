@@ -7,6 +7,7 @@ properties exist and which words signal them, so adding a property is adding dat
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -102,27 +103,11 @@ class Ontology:
         return cached
 
     def _walk_up(self, cls: str) -> tuple[str, ...]:
-        seen: list[str] = []
-        todo = [cls]
-        while todo:
-            current = todo.pop(0)
-            if current in seen or current not in self.classes:
-                continue
-            seen.append(current)
-            todo.extend(self.classes[current].parents)
-        return tuple(seen)
+        return _breadth_first(cls, lambda name: self.classes[name].parents, self.classes)
 
     def property_ancestors(self, prop: str) -> tuple[str, ...]:
         """``prop`` and every ``kg:`` property above it (``ceoOf``, then ``worksFor``)."""
-        seen: list[str] = []
-        todo = [prop]
-        while todo:
-            current = todo.pop(0)
-            if current in seen or current not in self.properties:
-                continue
-            seen.append(current)
-            todo.extend(self.properties[current].parents)
-        return tuple(seen)
+        return _breadth_first(prop, lambda name: self.properties[name].parents, self.properties)
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         """True when ``cls`` is ``ancestor`` or one of its subclasses."""
@@ -164,6 +149,21 @@ class Ontology:
         """True when the property's domain and range admit these classes."""
         info = self.properties[prop]
         return self.is_a(subject_cls, info.domain) and self.is_a(object_cls, info.range)
+
+
+def _breadth_first(
+    start: str, parents: Callable[[str], tuple[str, ...]], known: Mapping[str, object]
+) -> tuple[str, ...]:
+    """``start`` and every known term above it, nearest first."""
+    seen: list[str] = []
+    todo = [start]
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in known:
+            continue
+        seen.append(current)
+        todo.extend(parents(current))
+    return tuple(seen)
 
 
 def ontology_path() -> Path:
