@@ -122,3 +122,24 @@ def test_rules_rankings_carry_their_leaderboard_forward() -> None:
     out = continue_roles([first, second, unrelated], ctx)  # type: ignore[arg-type]
     assert out[1].role("leaderboard") == "top500"
     assert out[2].role("leaderboard") is None
+
+
+QUOTES = (
+    "Borealis annonce une nouvelle usine. « Nous allons doubler nos capacités. Cette usine est "
+    "une étape clé pour nous », a déclaré Jeanne Moreau, présidente de Borealis. Paul Girard "
+    "dirige la filiale allemande. « Nous ne céderons pas le contrôle de notre technologie », "
+    "a-t-il prévenu. Marc Petit estime que « le marché européen reste très prometteur pour nos "
+    "produits »."
+)
+
+
+def test_rules_quote_speakers_before_after_and_by_pronoun(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="q", text=QUOTES), parse(QUOTES))
+    quotes = {f.value("text")[:20]: f.role("speaker") for f in x.facts if f.cls == "Quote"}
+    assert quotes == {
+        "Nous allons doubler ": "jeannemoreau",  # over two sentences, speaker after
+        "Nous ne céderons pas": "paulgirard",  # "a-t-il prévenu": the previous subject
+        "le marché européen r": "marcpetit",  # speaker before the quote
+    }

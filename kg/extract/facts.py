@@ -429,12 +429,15 @@ def find_quotes(ctx: Context) -> list[Fact]:
         if len(words.split()) < _MIN_QUOTE_WORDS:
             continue
         sentence = ctx.sentence_at(match.start())
+        # a quotation may run over several sentences: "« A. B », a déclaré X"
+        last = max(sentence, ctx.sentence_at(max(match.start(), match.end() - 1)))
+        around = range(sentence, last + 1)
         inside = range(match.start(), match.end())
         speakers: list[str] = []
         verbs = [
             t
             for t in doc
-            if ctx.sentence[t.i] == sentence
+            if ctx.sentence[t.i] in around
             and t.idx not in inside
             and t.pos_ in ("VERB", "AUX")
             and speech.match(doc, t.i)
@@ -446,10 +449,18 @@ def find_quotes(ctx: Context) -> list[Fact]:
                 after = [
                     ctx.token_key[j]
                     for j in range(verb.i + 1, len(doc))
-                    if ctx.sentence[j] == sentence and j in ctx.token_key
+                    if ctx.sentence[j] == ctx.sentence[verb.i] and j in ctx.token_key
                 ]
                 people = [k for k in after if ctx.classes[k][0] == "Person"]
                 speakers.extend((people or after)[:1])
+        for verb in verbs:  # "», a-t-il prévenu": the person the previous sentence is about
+            pronoun = any(
+                fold_word(t.text).removeprefix("-t").removeprefix("-") in ("il", "elle")
+                for t in doc[max(0, verb.i - 3) : verb.i + 3]
+            )
+            if pronoun and not speakers:
+                earlier = ctx.subjects_by_sentence.get(sentence - 1, [])
+                speakers.extend(k for k in earlier if ctx.classes[k][0] == "Person")
         if not speakers:
             selon = [
                 t for t in doc if ctx.sentence[t.i] == sentence and fold_word(t.text) == "selon"
