@@ -51,6 +51,9 @@ class Context:
         self.onto = onto
         self.sentence = sentence_of_tokens(doc)
         self.quantities = quantities
+        self._by_sentence: dict[int, list[Quantity]] = defaultdict(list)
+        for q in quantities:
+            self._by_sentence[self.sentence_at(q.start)].append(q)
         self.role_votes: dict[str, list[tuple[str, float]]] = defaultdict(list)
         self.token_key: dict[int, str] = {}
         for (start, end), key in resolution.keys.items():
@@ -291,10 +294,9 @@ class Context:
                     self.role_votes[weak].append((cls, 1.5))
 
     # -- quantities and evidence --------------------------------------------------------
-    def quantities_in(self, sentence: int, kind: str) -> list[Quantity]:
-        return [
-            q for q in self.quantities if q.kind == kind and self.sentence_at(q.start) == sentence
-        ]
+    def quantities_in(self, sentence: int, kind: str | None = None) -> list[Quantity]:
+        """Quantities of the sentence (of one ``kind``, or all), located once per document."""
+        return [q for q in self._by_sentence.get(sentence, []) if kind is None or q.kind == kind]
 
     def sentence_at(self, char: int) -> int:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")

@@ -266,12 +266,7 @@ class _FactFinder:
         role_tokens = [
             t for t in ctx.doc if ctx.sentence[t.i] == draft.sentence and ctx.key(t) in keys
         ]
-        chars = [
-            c
-            for q in ctx.quantities
-            if ctx.sentence_at(q.start) == draft.sentence
-            for c in (q.start, q.end)
-        ]
+        chars = [c for q in ctx.quantities_in(draft.sentence) for c in (q.start, q.end)]
         return Fact(
             cls=draft.cls,
             roles=tuple(draft.roles),

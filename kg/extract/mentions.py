@@ -62,7 +62,14 @@ def build_cues(onto: Ontology) -> Cues:
 
 
 def sentence_of_tokens(doc: Doc) -> list[int]:
-    """Index of the (non-blank) sentence of every token; blank sentences get -1."""
+    """Index of the (non-blank) sentence of every token; blank sentences get -1.
+
+    Computed once per parsed document (the mention finder and the extraction context both
+    need it) and kept in ``doc.user_data``.
+    """
+    cached = doc.user_data.get("kg_sentence_of_tokens")
+    if cached is not None and len(cached) == len(doc):
+        return cached
     out = [-1] * len(doc)
     index = 0
     for sent in doc.sents:
@@ -71,6 +78,7 @@ def sentence_of_tokens(doc: Doc) -> list[int]:
         for tok in sent:
             out[tok.i] = index
         index += 1
+    doc.user_data["kg_sentence_of_tokens"] = out
     return out
 
 
