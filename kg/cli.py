@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.document import MAX_BYTES
-from kg.errors import KGError
+from kg.errors import KGError, QueryError
 from kg.model import Document
 
 __all__ = ["app", "main"]
@@ -48,16 +48,25 @@ def build_cli(
         Path, typer.Option("--output", "-o", help="Directory for kg.ttl and kg.html.")
     ] = Path("out"),
     max_bytes: Annotated[int, typer.Option(help="Largest article accepted, in bytes.")] = MAX_BYTES,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="Build into this store directory (kept between runs; one named graph per "
+            "document, re-built documents replaced); the outputs then show the whole store."
+        ),
+    ] = None,
 ) -> None:
     """Build the graph of FILES: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph)."""
     from kg.pipeline import build, write_outputs
+    from kg.store import open_store
 
     def progress(index: int, total: int, document: Document) -> None:
         if sys.stderr.isatty():
             typer.echo(f"[{index}/{total}] {document.source or document.doc_id}", err=True)
 
     try:
-        result = build(files, max_bytes=max_bytes, progress=progress)
+        dataset = open_store(store) if store is not None else None
+        result = build(files, max_bytes=max_bytes, store=dataset, progress=progress)
         written = write_outputs(result, output, title=", ".join(f.name for f in files[:3]))
     except KGError as error:
         raise _fail(error) from None
@@ -68,14 +77,46 @@ def build_cli(
 
 @app.command("query")
 def query_cli(
-    graph: Annotated[Path, typer.Argument(help="A graph file written by kg build (kg.ttl).")],
-    sparql: Annotated[str, typer.Argument(help="SPARQL text, or @file.rq to read it from a file.")],
+    graph: Annotated[
+        Path | None,
+        typer.Argument(help="A graph file written by kg build (kg.ttl), or a store directory."),
+    ] = None,
+    sparql: Annotated[
+        str | None,
+        typer.Argument(help="SPARQL text, a .rq file (or @file), or a shipped query's name."),
+    ] = None,
+    params: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Bind a query variable: NAME=VALUE (repeatable)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: table, csv, tsv or json.")
+    ] = "table",
+    list_queries: Annotated[
+        bool, typer.Option("--list", help="List the shipped queries and their parameters.")
+    ] = False,
 ) -> None:
-    """Run a SPARQL query on GRAPH and print the rows as a table (kg: and kgr: predeclared)."""
-    from kg.sparql import format_table, query
+    """Run a SPARQL query on GRAPH and print the rows (kg:, kgr:, rdf:, rdfs:, xsd: predeclared)."""
+    from kg.sparql import FORMATS, format_result, query, shipped_queries
 
+    if list_queries:
+        for shipped in shipped_queries().values():
+            typer.echo(f"{shipped.name:<18} {shipped.title}")
+            for name, doc in shipped.params:
+                typer.echo(f"{'':<18}   --param {name}=...  {doc}")
+        return
     try:
-        typer.echo(format_table(query(graph, sparql)))
+        if graph is None or sparql is None:
+            raise QueryError("give a GRAPH and a QUERY (kg query --list shows shipped queries)")
+        if fmt not in FORMATS:
+            raise QueryError(f"unknown --format {fmt!r} (choose from {', '.join(FORMATS)})")
+        bound = {}
+        for param in params or []:
+            name, sep, value = param.partition("=")
+            if not sep or not name.strip():
+                raise QueryError(f"--param {param!r}: write NAME=VALUE")
+            bound[name.strip().lstrip("?")] = value
+        typer.echo(format_result(query(graph, sparql, bound), fmt))  # type: ignore[arg-type]
     except KGError as error:
         raise _fail(error) from None
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Dataset, Graph
 
 from kg.document import MAX_BYTES, read_document
 from kg.errors import OutputError
@@ -18,7 +18,8 @@ from kg.io import write_files_atomic
 from kg.model import Document, Extraction
 from kg.nlp import load_pipeline, mask_codes
 from kg.ontology import KG, load_ontology
-from kg.rdf import to_rdf, to_turtle
+from kg.rdf import document_iri, to_rdf, to_turtle
+from kg.store import open_store, put_graph, union_graph
 from kg.viz import to_html
 
 __all__ = ["BuildResult", "Summary", "build", "build_documents", "summarize", "write_outputs"]
@@ -50,10 +51,15 @@ class Summary:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The graph built from some documents, with the extractions it was made from."""
+    """The graph built from some documents, with the extractions it was made from.
+
+    ``dataset`` is the store the documents were built into (one named graph per document);
+    ``graph`` is the union of all its graphs as an in-memory rdflib ``Graph``.
+    """
 
     graph: Graph
     extractions: tuple[Extraction, ...]
+    dataset: Dataset
 
     @property
     def summary(self) -> Summary:
@@ -81,27 +87,37 @@ def summarize(graph: Graph) -> Summary:
 
 
 def build_documents(
-    documents: Sequence[Document], *, progress: Progress | None = None
+    documents: Sequence[Document],
+    *,
+    store: Dataset | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Extract every document and gather the results in one graph."""
+    """Extract every document into its own named graph of ``store`` (default: a new one).
+
+    A document already in the store is replaced, in one transaction per document.
+    """
+    dataset = store if store is not None else open_store()
     nlp = load_pipeline()
     extractions = []
     texts = (mask_codes(d.text) for d in documents)
     for index, (document, doc) in enumerate(zip(documents, nlp.pipe(texts), strict=True), 1):
-        extractions.append(extract(document, doc))
+        extraction = extract(document, doc)
+        put_graph(dataset, document_iri(document.doc_id), to_rdf([extraction]))
+        extractions.append(extraction)
         log.info("extracted %s (%d/%d)", document.doc_id, index, len(documents))
         if progress:
             progress(index, len(documents), document)
-    return BuildResult(graph=to_rdf(extractions), extractions=tuple(extractions))
+    return BuildResult(graph=union_graph(dataset), extractions=tuple(extractions), dataset=dataset)
 
 
 def build(
     paths: Iterable[str | Path],
     *,
     max_bytes: int = MAX_BYTES,
+    store: Dataset | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the knowledge graph of the article files ``paths``.
+    """Build the knowledge graph of the article files ``paths`` (into ``store``, if given).
 
     Every file is read and checked before any extraction starts, so a bad input fails fast
     with an ``InputError`` and nothing is produced.
@@ -112,7 +128,7 @@ def build(
         if doc.doc_id in seen and seen[doc.doc_id] != doc.text:
             log.warning("two inputs share the document id %r; their graphs merge", doc.doc_id)
         seen[doc.doc_id] = doc.text
-    return build_documents(documents, progress=progress)
+    return build_documents(documents, store=store, progress=progress)
 
 
 def write_outputs(

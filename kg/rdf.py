@@ -77,7 +77,7 @@ def _literal(name: str, value: Value) -> Literal:
         return Literal(value.isoformat(), datatype=XSD.date)
     if name == "text":
         return Literal(value, lang="fr")
-    return Literal(value, datatype=XSD.string)
+    return Literal(value)  # RDF 1.1: a simple literal is an xsd:string; stores drop the type
 
 
 _SCALES = ((Decimal(10) ** 9, "Md"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
@@ -129,7 +129,7 @@ class _Writer:
         for alias in entity.aliases:
             g.add((node, KG.alias, Literal(alias, lang=self.lang)))
         for reason in entity.merges:
-            g.add((node, KG.mergeReason, Literal(reason, datatype=XSD.string)))
+            g.add((node, KG.mergeReason, Literal(reason)))
         for sentence in sorted({m.sentence for m in entity.mentions if m.sentence >= 0}):
             g.add((node, KG.mentionedIn, self.sentence(sentence)))
 

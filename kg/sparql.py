@@ -1,116 +1,264 @@
-"""SPARQL over a kg graph: run a query, get rows, print them as an aligned table."""
+"""SPARQL over a kg graph: shipped queries, parameters, rows as tables, CSV, TSV, JSON or pandas.
+
+Graph files and store directories are opened in the Oxigraph-backed store (``kg.store``) and
+queried natively; an rdflib ``Graph`` built in Python is queried where it lives.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import functools
+import io
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from typing import Literal as Choice
 
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from kg.errors import InputError, QueryError
 from kg.ontology import KG, KGR
-from kg.rdf import bind_prefixes
+from kg.store import load_file, open_store, union_graph
 
-__all__ = ["QueryResult", "format_table", "load_graph", "query", "read_query"]
+if TYPE_CHECKING:
+    import pandas
 
-_PREDECLARED = {"kg": KG, "kgr": KGR}
+__all__ = [
+    "FORMATS",
+    "QueryResult",
+    "ShippedQuery",
+    "format_result",
+    "format_table",
+    "load_graph",
+    "open_graph",
+    "query",
+    "read_query",
+    "shipped_queries",
+]
+
+#: Prefixes every query may use without declaring them.
+PREFIXES = {
+    name: str(ns)
+    for name, ns in (("kg", KG), ("kgr", KGR), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD))
+}
+#: Output formats of ``format_result`` (and ``kg query --format``).
+FORMATS = ("table", "csv", "tsv", "json")
+Format = Choice["table", "csv", "tsv", "json"]
+
+_SHORT = ((str(KG), "kg:"), (str(KGR), "kgr:"))
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_HEADER = re.compile(r"^#\s*(title|param):\s*(.*)$")
+
+Value = str | int | Decimal | dt.date | bool | None
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Variables and rows of a SELECT (or the boolean of an ASK) as plain strings."""
+    """The variables and rows of a SELECT (or the answer of an ASK).
+
+    ``rows`` hold the cells as display strings (``kg:`` and ``kgr:`` IRIs shortened);
+    ``values`` the same cells as Python values: ``Decimal``, ``int``, ``date``, ``str``.
+    """
 
     variables: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    values: tuple[tuple[Value, ...], ...] = ()
     boolean: bool | None = None
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas ``DataFrame`` (numbers as floats, dates as dates)."""
+        try:
+            import pandas
+        except ImportError as exc:  # an optional dependency: say how to get it
+            raise QueryError("pandas is not installed: pip install 'kg[pandas]'") from exc
+        records = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in self.values]
+        return pandas.DataFrame.from_records(records, columns=list(self.variables))
 
-def load_graph(source: str | Path | Graph) -> Graph:
-    """A graph itself, or the graph parsed from a Turtle (or other RDF) file."""
-    if isinstance(source, Graph):
-        return source
-    path = Path(source)
-    if not path.is_file():
-        raise InputError(f"{path}: no such graph file (build one with: kg build ARTICLE -o DIR)")
-    fmt = {".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".rdf": "xml"}.get(
-        path.suffix, "turtle"
-    )
-    try:
-        return bind_prefixes(Graph().parse(path, format=fmt))
-    except Exception as exc:  # rdflib's parsers raise many unrelated types
-        first_line = next((line for line in str(exc).splitlines() if line.strip()), "")
-        raise InputError(f"{path}: not a readable RDF graph: {first_line.strip()}") from exc
+
+@dataclass(frozen=True)
+class ShippedQuery:
+    """A query shipped with kg (``kg/queries/NAME.rq``) with its title and parameters."""
+
+    name: str
+    title: str
+    params: tuple[tuple[str, str], ...]  # (name, what to give), from "# param:" lines
+    text: str
+
+
+@functools.cache
+def shipped_queries() -> dict[str, ShippedQuery]:
+    """The queries shipped with kg, by name (what ``kg query --list`` prints)."""
+    found = {}
+    for entry in sorted(resources.files("kg").joinpath("queries").iterdir(), key=str):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        title, params = "", []
+        for line in text.splitlines():
+            match = _HEADER.match(line)
+            if match and match[1] == "title":
+                title = match[2].strip()
+            elif match:
+                name, _, doc = match[2].partition(":")
+                params.append((name.strip(), doc.strip()))
+        name = entry.name.removesuffix(".rq")
+        found[name] = ShippedQuery(name, title, tuple(params), text)
+    return found
 
 
 def read_query(text: str) -> str:
-    """The query text: ``@file.rq`` reads the file, anything else is the query itself."""
-    if text.startswith("@"):
-        path = Path(text[1:])
+    """The SPARQL text meant by ``text``: a shipped query's name, ``@file.rq`` or ``file.rq``
+    (read from that file), or the query itself."""
+    if text.startswith("@") or (text.endswith(".rq") and not text.lstrip().startswith("#")):
+        path = Path(text.removeprefix("@"))
         if not path.is_file():
             raise InputError(f"{path}: no such query file")
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: the query file is not UTF-8 text") from exc
+    if _NAME.match(text):
+        shipped = shipped_queries().get(text)
+        if shipped is None:
+            names = ", ".join(shipped_queries())
+            raise QueryError(f"no shipped query named {text!r} (shipped: {names})")
+        return shipped.text
     return text
 
 
-def _text(term: Node | None) -> str:
+def open_graph(source: str | Path | Graph) -> Graph:
+    """What to query: a graph itself, a store directory, or a graph file loaded into a store."""
+    if isinstance(source, Graph):
+        return source
+    path = Path(source)
+    if path.is_dir():
+        return open_store(path, create=False)
+    dataset = open_store()
+    load_file(dataset, path)
+    return dataset
+
+
+def load_graph(source: str | Path | Graph) -> Graph:
+    """An in-memory rdflib ``Graph`` of a graph file or store directory (or the graph itself)."""
+    graph = open_graph(source)
+    return union_graph(graph) if isinstance(graph, Dataset) else graph
+
+
+def _short(iri: str) -> str:
+    for ns, prefix in _SHORT:
+        if iri.startswith(ns):
+            return prefix + iri[len(ns) :]
+    return iri
+
+
+def _cell(term: Node | None) -> tuple[str, Value]:
     if term is None:
-        return ""
+        return "", None
     if isinstance(term, URIRef):
-        for ns, prefix in ((KG, "kg:"), (KGR, "kgr:")):
-            if str(term).startswith(str(ns)):
-                return prefix + str(term)[len(str(ns)) :]
-        return str(term)
-    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        return _short(str(term)), _short(str(term))
+    if isinstance(term, Literal):
         value = term.toPython()
         if isinstance(value, Decimal):  # 8300000000.0 reads better as 8300000000
-            return format(value.normalize(), "f")
-    return str(term)
+            return format(value.normalize(), "f"), value
+        if isinstance(value, int | dt.date | bool) and term.datatype != XSD.string:
+            return str(term), value
+    return str(term), str(term)
 
 
-def query(graph: str | Path | Graph, sparql: str) -> QueryResult:
-    """Run ``sparql`` (the ``kg:`` and ``kgr:`` prefixes are predeclared) on ``graph``.
-
-    Raises ``QueryError`` with the parser's message and position on a syntax error.
-    """
-    g = load_graph(graph)
-    text = read_query(sparql)
-    prefixes = "".join(
+def _with_prefixes(text: str) -> tuple[str, int]:
+    """The query with the predeclared prefixes it does not declare itself, and their count."""
+    missing = [
         f"PREFIX {name}: <{ns}>\n"
-        for name, ns in _PREDECLARED.items()
+        for name, ns in PREFIXES.items()
         if not re.search(rf"(?m)^\s*(?i:prefix)\s+{name}\s*:", text)
+    ]
+    return "".join(missing) + text, len(missing)
+
+
+def _bind(text: str, params: Mapping[str, str]) -> str:
+    """``text`` with ``VALUES ?name { "value" }`` opening its WHERE block for each parameter.
+
+    Oxigraph's own substitutions only reach projected variables, and a VALUES block inside the
+    group binds the variable for every pattern and filter of it, on any engine.
+    """
+    if not params:
+        return text
+    values = "".join(
+        f" VALUES ?{name} {{ {Literal(value).n3()} }}" for name, value in sorted(params.items())
     )
-    full = prefixes + text
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        brace = line.find("{")
+        if brace >= 0 and not line.lstrip().startswith("#"):
+            lines[index] = line[: brace + 1] + values + line[brace + 1 :]
+            return "".join(lines)
+    raise QueryError("parameters need a query with a WHERE { ... } block")
+
+
+def _check(text: str, shift: int) -> None:
+    """Parse with rdflib first: its errors name the offending token and where it starts."""
     try:
-        parseQuery(full)
+        parsed = parseQuery(text)
     except Exception as exc:  # pyparsing's ParseException carries line and column
-        line = getattr(exc, "lineno", None)
-        col = getattr(exc, "col", None)
-        if line is not None:
-            line -= prefixes.count("\n")
-        where = f" at line {line}, column {col}" if line is not None else ""
+        line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        where = f" at line {line - shift}, column {col}" if line is not None else ""
         raise QueryError(f"SPARQL syntax error{where}: {getattr(exc, 'msg', exc)}") from exc
     try:
-        result = g.query(full)
-    except Exception as exc:
-        raise QueryError(f"SPARQL query failed: {exc}") from exc
+        translateQuery(parsed)
+    except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix
+        raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0]}") from exc
+
+
+def query(
+    graph: str | Path | Graph,
+    sparql: str,
+    params: Mapping[str, str] | None = None,
+) -> QueryResult:
+    """Run ``sparql`` on ``graph`` (a file, a store directory or an rdflib graph).
+
+    ``sparql`` is query text, a shipped query's name (see ``shipped_queries()``) or a
+    ``.rq`` file; ``params`` binds variables (``{"name": "Acme"}`` sets ``?name``) before
+    the query runs. The ``kg:``, ``kgr:``, ``rdf:``, ``rdfs:`` and ``xsd:`` prefixes are
+    predeclared. Raises ``QueryError`` with the position of a syntax error.
+    """
+    text = read_query(sparql)
+    params = dict(params or {})
+    shipped = shipped_queries().get(sparql)
+    if shipped:
+        unknown = sorted(set(params) - {name for name, _ in shipped.params})
+        if unknown:
+            raise QueryError(f"query {sparql!r} takes no parameter {unknown[0]!r}")
+        for name, doc in shipped.params:
+            if name not in params and "optional" not in doc:
+                raise QueryError(f"query {sparql!r} needs --param {name}=VALUE: {doc}")
+    full, shift = _with_prefixes(_bind(text, params))
+    _check(full, shift)
+    target = open_graph(graph)
+    try:
+        result = target.query(full)
+    except Exception as exc:  # the engine's own errors (Oxigraph or rdflib), in one line
+        raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0]}") from exc
     if result.type == "ASK":
-        return QueryResult(
-            variables=("ask",),
-            rows=((str(bool(result.askAnswer)).lower(),),),
-            boolean=bool(result.askAnswer),
-        )
+        answer = bool(result.askAnswer)
+        return QueryResult(("ask",), ((str(answer).lower(),),), ((answer,),), boolean=answer)
     if result.type != "SELECT":
-        raise QueryError("only SELECT and ASK queries print as tables")
+        raise QueryError("only SELECT and ASK queries give rows; use CONSTRUCT with kg export")
     variables = tuple(str(v) for v in result.vars or ())
-    rows = tuple(tuple(_text(row[v]) for v in variables) for row in result)  # type: ignore[index]
-    return QueryResult(variables=variables, rows=rows)
+    cells = [[_cell(row[v]) for v in variables] for row in result]  # type: ignore[index]
+    return QueryResult(
+        variables=variables,
+        rows=tuple(tuple(text for text, _ in row) for row in cells),
+        values=tuple(tuple(value for _, value in row) for row in cells),
+    )
 
 
 def format_table(result: QueryResult) -> str:
@@ -127,3 +275,30 @@ def format_table(result: QueryResult) -> str:
     ]
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def _json_value(value: Value) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def format_result(result: QueryResult, fmt: Format = "table") -> str:
+    """The rows as an aligned table, CSV, TSV or JSON (a list of objects, typed values)."""
+    if fmt == "table":
+        return format_table(result)
+    if fmt == "json":
+        rows = [
+            {name: _json_value(v) for name, v in zip(result.variables, row, strict=True)}
+            for row in result.values
+        ]
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt in ("csv", "tsv"):
+        out = io.StringIO()
+        writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab")
+        writer.writerow(result.variables)
+        writer.writerows(result.rows)
+        return out.getvalue().rstrip("\r\n").replace("\r\n", "\n")
+    raise QueryError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -1,7 +1,8 @@
 """Quality floors on the project's own development set (eval/dev): regressions fail here.
 
-The floors sit a little under the figures measured when they were set, so that a change that
-loses facts across the board is caught; the README quotes the current figures.
+The floors sit a little under the figures measured when they were set (30 texts: 20 dev,
+10 held out), so that a change that loses facts across the board is caught; the README
+quotes the current figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from eval import devset
 
 @pytest.mark.parametrize(
     ("part", "min_f1", "min_precision"),
-    [("dev", 0.82, 0.88), ("heldout", 0.65, 0.75)],
+    [("dev", 0.73, 0.83), ("heldout", 0.60, 0.71)],
 )
 def test_devset_micro_scores_stay_above_their_floor(
     nlp: Language, part: str, min_f1: float, min_precision: float

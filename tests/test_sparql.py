@@ -70,7 +70,9 @@ def bare_graph() -> Graph:
 
 def test_sparql_select_rows(graph: Graph) -> None:
     result = query(graph, PEOPLE_QUERY)
-    assert result == QueryResult(variables=("person", "org"), rows=PEOPLE_ROWS, boolean=None)
+    assert result == QueryResult(
+        variables=("person", "org"), rows=PEOPLE_ROWS, values=PEOPLE_ROWS, boolean=None
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,7 +168,10 @@ def test_sparql_predeclared_prefixes_survive_other_declarations(
 def test_sparql_ask(graph: Graph, sparql: str, expected: bool) -> None:
     result = query(graph, sparql)
     assert result == QueryResult(
-        variables=("ask",), rows=((str(expected).lower(),),), boolean=expected
+        variables=("ask",),
+        rows=((str(expected).lower(),),),
+        values=((expected,),),
+        boolean=expected,
     )
 
 
@@ -283,7 +288,7 @@ def _directory(tmp: Path) -> Path:
     ("make", "fragment"),
     [
         (lambda tmp: tmp / "absent.ttl", "absent.ttl: no such graph file (build one with"),
-        (_directory, "kg.ttl: no such graph file"),
+        (_directory, "kg.ttl: not a kg store directory"),
         (_not_rdf, "kg.ttl: not a readable RDF graph"),
         (_binary, "kg.ttl: not a readable RDF graph"),
         (_bad_ntriples, "kg.nt: not a readable RDF graph"),
