@@ -346,8 +346,10 @@ def test_cli_python_m_kg_help_lists_commands() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    commands = set(re.findall(r"^\W*(build|query|eval)\s+\S", proc.stdout, flags=re.MULTILINE))
-    assert commands == {"build", "query", "eval"}, proc.stdout
+    commands = set(
+        re.findall(r"^\W*(build|query|eval|validate)\s+\S", proc.stdout, flags=re.MULTILINE)
+    )
+    assert commands == {"build", "query", "eval", "validate"}, proc.stdout
     assert "French business news" in proc.stdout
 
 
