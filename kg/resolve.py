@@ -2,9 +2,9 @@
 
 Names are grouped by a normalised key (case, accents, spaces and legal suffixes ignored:
 "OpenLab", "Open Lab" and "OpenLab Inc." are one entity; "Nexaria" and "Nexaria Cloud" stay
-two). A lone surname joins the person whose full name ends with it. Definite descriptions
-("la start-up", "ce modèle") join the entity they refer to, by salience rules, or are
-left out. Every merge is recorded with its reason.
+two). A lone surname (or first name) joins the one person whose full name has it. Definite
+descriptions ("la start-up", "ce modèle") join the entity they refer to, by salience rules, or
+are left out. Every merge is recorded with its reason.
 """
 
 from __future__ import annotations
@@ -96,19 +96,37 @@ class Resolution:
     keys: dict[tuple[int, int], str]
 
 
-def _person_surname_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, str]:
-    """Map the key of a lone surname ("Dubois") to the full name's key."""
-    full_names: dict[str, list[str]] = defaultdict(list)
+def _person_part_merges(
+    groups: dict[str, _Group], onto: Ontology
+) -> dict[str, tuple[str, str]]:
+    """Map the key of a lone surname ("Dubois") or, failing that, a lone first name ("Anne",
+    as quotes call people) to the one full name that has it, with which part it is."""
+    owners: dict[str, dict[str, list[str]]] = {"surname": {}, "first name": {}}
     for key, group in groups.items():
-        cls, _ = decide_class(group.votes(), onto)
-        label = group.mentions[0].text
-        if cls == "Person" and len(label.split()) >= 2:
-            full_names[entity_key(label.split()[-1])].append(key)
-    return {
-        key: full_names[key][0]
-        for key, group in groups.items()
-        if len(group.mentions[0].text.split()) == 1 and len(full_names.get(key, [])) == 1
-    }
+        words = group.mentions[0].text.split()
+        if len(words) >= 2 and decide_class(group.votes(), onto)[0] == "Person":
+            owners["surname"].setdefault(entity_key(words[-1]), []).append(key)
+            # a first name is weaker evidence: only for a name the NER itself read as a person
+            if any(cls == "Person" for m in group.mentions for cls, _ in m.ner_votes):
+                owners["first name"].setdefault(entity_key(words[0]), []).append(key)
+    merges = {}
+    for key, group in groups.items():
+        if len(group.mentions[0].text.split()) != 1:
+            continue
+        own_class = decide_class(group.votes(), onto)[0]
+        for part, names in owners.items():
+            if len(names.get(key, [])) != 1:
+                continue
+            # a lone first name refers back to a full name, and reads as a person or (like
+            # "Sofia") a place; anything else the context said of it keeps it apart
+            full = groups[names[key][0]]
+            if part == "surname" or (
+                own_class in ("Person", "Place")
+                and min(m.start for m in group.mentions) > min(m.start for m in full.mentions)
+            ):
+                merges[key] = (names[key][0], part)
+                break
+    return merges
 
 
 def _compatible(cue_class: str, candidate_class: str | None, onto: Ontology) -> bool:
@@ -200,14 +218,14 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         if m.source == "name":
             key = entity_key(m.text, lex)
             groups.setdefault(key, _Group(key)).mentions.append(m)
-    for short, full in sorted(_person_surname_merges(groups, onto).items()):
-        if short == full:
+    for short, (full, part) in sorted(_person_part_merges(groups, onto).items()):
+        if short == full or full not in groups:
             continue
         target = groups[full]
         moved = groups.pop(short)
         target.mentions.extend(moved.mentions)
         target.merges.append(
-            f"'{moved.mentions[0].text}' is the surname of '{target.mentions[0].text}'"
+            f"'{moved.mentions[0].text}' is the {part} of '{target.mentions[0].text}'"
         )
         for m in moved.mentions:
             if m.votes and m.votes[0][0] != "Person":

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from kg.lexicon import load_lexicon
@@ -105,3 +107,37 @@ def test_resolve_surname_joins_full_name_and_records_why() -> None:
     assert (claire.label, claire.cls, len(claire.mentions)) == ("Claire Martin", "Person", 2)
     assert claire.aliases == ("Martin",)
     assert claire.merges == ("'Martin' is the surname of 'Claire Martin'",)
+
+
+def _ner_person(text: str, start: int, sentence: int) -> Mention:
+    return dataclasses.replace(
+        _name(text, start, sentence, [("Person", 1.0)]), ner_votes=(("Person", 1.0),)
+    )
+
+
+def test_resolve_first_name_after_the_full_name_joins_it() -> None:
+    """'Claire' in a quote after 'Claire Martin' is her, even when the NER read a city."""
+    mentions = [
+        _ner_person("Claire Martin", 0, 0),
+        _name("Claire", 80, 3, [("Place", 1.0)]),
+    ]
+    (claire,) = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
+    assert (claire.label, claire.cls, claire.aliases) == ("Claire Martin", "Person", ("Claire",))
+    assert claire.merges == (
+        "'Claire' is the first name of 'Claire Martin' (its own context disagreed)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lone", "full"),
+    [
+        # the lone name comes first: a brand named before its product, not a first name
+        (_name("Nexaria", 0, 0, [("Place", 1.0)]), _ner_person("Nexaria Draft", 40, 1)),
+        # the context says organisation: kept apart from a misread "person"
+        (_name("Borealis", 80, 3, [("Company", 2.0)]), _ner_person("Borealis Energie", 0, 0)),
+    ],
+    ids=["comes-first", "organisation"],
+)
+def test_resolve_first_name_merge_needs_a_reading_as_a_person(lone: Mention, full: Mention) -> None:
+    entities = finalize_entities(resolve_mentions([full, lone], onto=ONTO, lex=LEX), {}, onto=ONTO)
+    assert len(entities) == 2
