@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -54,12 +55,16 @@ class BuildResult:
     """The graph built from some documents, with the extractions it was made from.
 
     ``dataset`` is the store the documents were built into (one named graph per document);
-    ``graph`` is the union of all its graphs as an in-memory rdflib ``Graph``.
+    ``graph`` is the union of all its graphs as an in-memory rdflib ``Graph``, made on first
+    use (for Turtle, networkx, evaluation): queries go to the store itself.
     """
 
-    graph: Graph
     extractions: tuple[Extraction, ...]
     dataset: Dataset
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        return union_graph(self.dataset)
 
     @property
     def summary(self) -> Summary:
@@ -107,7 +112,7 @@ def build_documents(
         log.info("extracted %s (%d/%d)", document.doc_id, index, len(documents))
         if progress:
             progress(index, len(documents), document)
-    return BuildResult(graph=union_graph(dataset), extractions=tuple(extractions), dataset=dataset)
+    return BuildResult(extractions=tuple(extractions), dataset=dataset)
 
 
 def build(
