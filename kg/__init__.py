@@ -4,7 +4,14 @@ The pipeline is ``build`` (files -> RDF graph), then ``query`` (SPARQL), ``evalu
 a gold file), ``to_networkx`` and ``to_html`` / ``write_html`` (the interactive graph).
 """
 
-from kg.errors import GoldFormatError, InputError, KGError, OntologyError, QueryError
+from kg.errors import (
+    GoldFormatError,
+    InputError,
+    KGError,
+    OntologyError,
+    QueryError,
+    ServerError,
+)
 from kg.evaluate import EvalReport, evaluate, format_report, load_gold
 from kg.graph import to_networkx
 from kg.grounding import GroundingReport, ground
@@ -31,6 +38,7 @@ __all__ = [
     "OntologyError",
     "QueryError",
     "QueryResult",
+    "ServerError",
     "Summary",
     "build",
     "build_documents",

@@ -175,6 +175,88 @@ def validate_cli(
         raise typer.Exit(code=1)
 
 
+@app.command("serve")
+def serve_cli(
+    store: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A store directory (kg build --store DIR). None with --allow-update: an "
+            "empty in-memory store."
+        ),
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it to this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    allow_update: Annotated[
+        bool,
+        typer.Option(
+            "--allow-update", help="Accept SPARQL updates and Graph Store writes (kg push)."
+        ),
+    ] = False,
+    cors: Annotated[
+        bool, typer.Option("--cors", help="Allow queries from web pages of other origins.")
+    ] = False,
+) -> None:
+    """Serve STORE as a SPARQL 1.1 endpoint (Query and Graph Store protocols) until Ctrl-C.
+
+    Read-only unless --allow-update; a query without GRAPH sees every document.
+    """
+    from kg.serve import Endpoint, serve
+
+    def ready(endpoint: Endpoint) -> None:
+        mode = "read-only" if endpoint.read_only else "read-write"
+        typer.echo(f"serving {store if store is not None else 'an in-memory store'} ({mode})")
+        typer.echo(f"SPARQL query   {endpoint.query}")
+        if not endpoint.read_only:
+            typer.echo(f"SPARQL update  {endpoint.update}")
+        typer.echo(f"Graph Store    {endpoint.store}")
+        typer.echo("Ctrl-C stops the server")
+
+    try:
+        status = serve(store, host, port, allow_update, ready, cors=cors)
+    except KGError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code=status)
+
+
+@app.command("push")
+def push_cli(
+    source: Annotated[
+        Path, typer.Argument(help="A store directory, or a graph file (kg.ttl, .trig, .nq).")
+    ],
+    url: Annotated[
+        str,
+        typer.Argument(help="The Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store."),
+    ],
+    graphs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            help="Push only this named graph (repeatable); for a triples file (kg.ttl), the "
+            "graph its triples go to (default: the target's default graph).",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="HTTP basic authentication: NAME:PASSWORD.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.")] = 30.0,
+) -> None:
+    """Send the graphs of SOURCE to URL, each replacing the graph of the same name there."""
+    from kg.push import PushResult, push
+
+    def pushed(result: PushResult) -> None:
+        typer.echo(f"pushed {result}")
+
+    try:
+        results = push(source, url, graphs, user=user, timeout=timeout, progress=pushed)
+    except KGError as error:
+        raise _fail(error) from None
+    total = sum(result.triples for result in results)
+    typer.echo(f"{len(results)} graph(s), {total} triples pushed to {url}")
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     app()

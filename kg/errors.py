@@ -9,6 +9,7 @@ wrong and, where possible, what to do. The CLI prints it and exits with status 1
   * QueryError        -- a SPARQL query is malformed or names an unknown shipped query
   * GoldFormatError   -- a gold TSV file does not follow the documented format
   * OntologyError     -- ontology.ttl is missing or inconsistent
+  * ServerError       -- a SPARQL server cannot be started, or refuses what is sent to it
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "OntologyError",
     "OutputError",
     "QueryError",
+    "ServerError",
 ]
 
 
@@ -45,3 +47,7 @@ class GoldFormatError(KGError):
 
 class OntologyError(KGError):
     """The ontology cannot be loaded or lacks a term the code needs."""
+
+
+class ServerError(KGError):
+    """The SPARQL server cannot be started (``kg serve``) or reached (``kg push``)."""
