@@ -121,6 +121,29 @@ def query_cli(
         raise _fail(error) from None
 
 
+@app.command("export")
+def export_cli(
+    source: Annotated[
+        Path, typer.Argument(help="A graph file written by kg build, or a store directory.")
+    ],
+    output: Annotated[Path, typer.Argument(help="The file to write.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="ttl, nt, nq (named graphs), jsonld or graphml (Gephi)."
+        ),
+    ] = None,
+) -> None:
+    """Export SOURCE to OUTPUT; the format comes from OUTPUT's suffix unless --format is given."""
+    from kg.export import write_export
+
+    try:
+        written = write_export(source, output, fmt)
+    except KGError as error:
+        raise _fail(error) from None
+    typer.echo(f"wrote {written}")
+
+
 @app.command("eval")
 def eval_cli(
     graph: Annotated[Path, typer.Argument(help="A graph file written by kg build (kg.ttl).")],

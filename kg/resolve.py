@@ -96,9 +96,7 @@ class Resolution:
     keys: dict[tuple[int, int], str]
 
 
-def _person_part_merges(
-    groups: dict[str, _Group], onto: Ontology
-) -> dict[str, tuple[str, str]]:
+def _person_part_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, tuple[str, str]]:
     """Map the key of a lone surname ("Dubois") or, failing that, a lone first name ("Anne",
     as quotes call people) to the one full name that has it, with which part it is."""
     owners: dict[str, dict[str, list[str]]] = {"surname": {}, "first name": {}}

@@ -25,6 +25,7 @@ __all__ = [
     "graph_names",
     "is_store",
     "load_file",
+    "named_graph",
     "native",
     "open_store",
     "put_graph",
@@ -152,9 +153,17 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _triples(dataset: Dataset) -> Iterator[tuple[Node, Node, Node]]:
-    for quad in native(dataset).quads_for_pattern(None, None, None, None):
+def _triples(dataset: Dataset, name: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
+    graph_name = ox.NamedNode(str(name)) if name is not None else None
+    for quad in native(dataset).quads_for_pattern(None, None, None, graph_name):
         yield _term(quad.subject), _term(quad.predicate), _term(quad.object)
+
+
+def named_graph(dataset: Dataset, name: URIRef) -> Graph:
+    """An in-memory rdflib ``Graph`` of the triples of one named graph of ``dataset``."""
+    graph = bind_prefixes(Graph(identifier=name, bind_namespaces="core"))
+    graph.addN((s, p, o, graph) for s, p, o in _triples(dataset, name))
+    return graph
 
 
 def union_graph(dataset: Dataset) -> Graph:
