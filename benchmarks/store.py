@@ -15,8 +15,8 @@ Both query the union of the named graphs, as ``kg query`` does. For each shipped
 (``kg.sparql.shipped_queries()``) both run the same SPARQL text: the query with kg's
 predeclared prefixes and its parameters bound as ``kg query`` binds them (``name`` and ``about``
 get the label of the entity mentioned in most documents). It is timed at the engine level,
-``Dataset.query(text)`` until every row is read as rdflib terms, without the syntax check
-``kg.sparql.query`` runs first with rdflib's parser (10-60 ms per call, on either store). Each
+``Dataset.query(text)`` until every row is read as rdflib terms, which is what
+``kg.sparql.query`` runs (it parses with rdflib only to explain a failed query). Each
 time is the median of ``--repeat`` runs (a run over ``--slow`` seconds is not repeated), and
 both stores must return the same rows. Memory is the resident set size (``VmRSS``) after the
 load minus before it, and the peak (``VmHWM``) during the load. ``to_networkx`` is timed on

@@ -205,7 +205,12 @@ def _bind(text: str, params: Mapping[str, str]) -> str:
 
 
 def _check(text: str, shift: int) -> None:
-    """Parse with rdflib first: its errors name the offending token and where it starts."""
+    """Raise the ``QueryError`` that explains a query the engine refused, if it is malformed.
+
+    rdflib's parser names the offending token and where it starts, and an undeclared prefix,
+    better than Oxigraph's messages; it runs only after a failure, so a good query is parsed
+    once, by the engine that answers it.
+    """
     try:
         parsed = parseQuery(text)
     except Exception as exc:  # pyparsing's ParseException carries line and column
@@ -241,11 +246,11 @@ def query(
             if name not in params and "optional" not in doc:
                 raise QueryError(f"query {sparql!r} needs --param {name}=VALUE: {doc}")
     full, shift = _with_prefixes(_bind(text, params))
-    _check(full, shift)
     target = open_graph(graph)
     try:
         result = target.query(full)
     except Exception as exc:  # the engine's own errors (Oxigraph or rdflib), in one line
+        _check(full, shift)  # a malformed query: say what and where
         raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0]}") from exc
     if result.type == "ASK":
         answer = bool(result.askAnswer)

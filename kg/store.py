@@ -161,11 +161,15 @@ def _triples(dataset: Dataset, name: URIRef | None = None) -> Iterator[tuple[Nod
         yield _term(quad.subject), _term(quad.predicate), _term(quad.object)
 
 
-def named_graph(dataset: Dataset, name: URIRef) -> Graph:
-    """An in-memory rdflib ``Graph`` of the triples of one named graph of ``dataset``."""
+def _memory_graph(dataset: Dataset, name: URIRef | None) -> Graph:
     graph = bind_prefixes(Graph(identifier=name, bind_namespaces="core"))
     graph.addN((s, p, o, graph) for s, p, o in _triples(dataset, name))
     return graph
+
+
+def named_graph(dataset: Dataset, name: URIRef) -> Graph:
+    """An in-memory rdflib ``Graph`` of the triples of one named graph of ``dataset``."""
+    return _memory_graph(dataset, name)
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -173,6 +177,4 @@ def union_graph(dataset: Dataset) -> Graph:
 
     For whole-graph work that wants plain triples: canonical Turtle, networkx, evaluation.
     """
-    graph = bind_prefixes(Graph(bind_namespaces="core"))
-    graph.addN((s, p, o, graph) for s, p, o in _triples(dataset))
-    return graph
+    return _memory_graph(dataset, None)
