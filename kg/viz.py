@@ -107,6 +107,11 @@ style="background:{{ color }}"></span>{{ label }}</li>
   }, parse("kg-options"));
   // Stabilise once, then freeze: a running simulation moves what the reader is looking at.
   network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));
+  // For tests and benchmarks: the network, and when (ms since navigation) it first drew.
+  window.kgNetwork = network;
+  network.once("afterDrawing", () => {
+    document.documentElement.dataset.kgDrawn = String(Math.round(performance.now()));
+  });
 })();
 </script>
 </body>
