@@ -32,6 +32,7 @@ __all__ = [
     "open_store",
     "put_graph",
     "remove_graph",
+    "term",
     "union_graph",
 ]
 
@@ -139,26 +140,27 @@ def load_file(dataset: Dataset, path: str | Path, *, graph: URIRef | None = None
         raise InputError(f"{path}: not a readable RDF graph: {first_line.strip()}") from exc
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:  # keep RDF 1.1 simple literals simple
-        return Literal(term.value)
-    if term.datatype.value == _XSD_DECIMAL and "." not in term.value:
+def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term of an Oxigraph term, in the form rdflib itself gives when parsing."""
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    if node.datatype.value == _XSD_STRING:  # keep RDF 1.1 simple literals simple
+        return Literal(node.value)
+    if node.datatype.value == _XSD_DECIMAL and "." not in node.value:
         # Oxigraph writes 30 where rdflib and Turtle write 30.0: keep rdflib's form so a
         # graph read back from the store equals the one written and its Turtle
-        return Literal(term.value + ".0", datatype=XSD.decimal)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return Literal(node.value + ".0", datatype=XSD.decimal)
+    return Literal(node.value, datatype=URIRef(node.datatype.value))
 
 
 def _triples(dataset: Dataset, name: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
     graph_name = ox.NamedNode(str(name)) if name is not None else None
     for quad in native(dataset).quads_for_pattern(None, None, None, graph_name):
-        yield _term(quad.subject), _term(quad.predicate), _term(quad.object)
+        yield term(quad.subject), term(quad.predicate), term(quad.object)
 
 
 def _memory_graph(dataset: Dataset, name: URIRef | None) -> Graph:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from kg.model import Document, Entity, Evidence, Extraction, Mention, Relation, 
 from kg.ontology import KG, KGR
 from kg.rdf import to_rdf, to_turtle
 from kg.sparql import QueryResult, format_table, load_graph, query, read_query
+from kg.store import open_store
 
 TEXT = "Satya Nadella, PDG de Microsoft, reçoit Mustafa Suleyman, PDG de Microsoft AI."
 PEOPLE_QUERY = """
@@ -378,3 +381,23 @@ def test_sparql_typed_literal_values_round_trip(bare_graph: Graph) -> None:
     bare_graph.add((EXTERNAL, KG.rank, Literal(13)))
     result = query(bare_graph, "SELECT ?l ?r ?s WHERE { ?s rdfs:label ?l ; kg:rank ?r }")
     assert result.rows == (("8300000000", "13", "http://example.org/thing"),)
+
+
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [
+        ('"30"^^xsd:decimal', ("30", Decimal("30"))),
+        ('"2.50"^^xsd:decimal', ("2.5", Decimal("2.50"))),
+        ('"42"^^xsd:integer', ("42", 42)),
+        ('"2024-06-03"^^xsd:date', ("2024-06-03", dt.date(2024, 6, 3))),
+        ('"Mistral"@fr', ("Mistral", "Mistral")),
+        ('"douze"^^xsd:integer', ("douze", "douze")),  # ill-typed: kept as text, no crash
+        ("kg:ceoOf", ("kg:ceoOf", "kg:ceoOf")),
+    ],
+)
+def test_store_and_rdflib_graph_give_the_same_cells(literal: str, expected: tuple) -> None:
+    text = f"SELECT ?x WHERE {{ VALUES ?x {{ {literal} }} }}"
+    in_store = query(open_store(), text)
+    in_memory = query(Graph(), text)
+    assert (in_store.rows[0][0], in_store.values[0][0]) == expected
+    assert (in_memory.rows, in_memory.values) == (in_store.rows, in_store.values)
