@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import random
 import re
 import tempfile
 from collections.abc import Mapping
@@ -29,28 +30,58 @@ from rdflib import RDFS, Literal
 
 from kg.ontology import KG, load_ontology
 
-__all__ = ["PHYSICS_MAX_NODES", "to_html", "write_html"]
+__all__ = ["MAX_NODES", "PHYSICS_MAX_NODES", "to_html", "write_html"]
 
 log = logging.getLogger(__name__)
 
-#: Above this many nodes the browser simulation never settles: lay out on a grid, physics off.
+#: Above this many nodes the browser simulation never settles: positions from igraph, physics off.
 PHYSICS_MAX_NODES = 1500
+#: Above this many nodes a page is no longer usable: the most connected ones are drawn, and the
+#: page says so.
+MAX_NODES = 60_000
 UNKNOWN_COLOR = "#9e9e9e"
 #: Tooltips list at most this many evidence sentences so hub nodes do not bloat the page.
 MAX_EVIDENCE = 10
 #: The vis-network copy that pyvis's own ``in_line`` template embeds.
 _VIS_DIR = "lib/vis-9.1.2"
 _SIZE_MIN, _SIZE_MAX = 12.0, 40.0
-_GRID_STEP = 150
+#: Mean distance between neighbouring nodes of a precomputed layout, in vis-network pixels.
+_NODE_SPACING = 90.0
+_LAYOUT_SEED = 7
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}")
 # Characters that could end a <script> element, open a comment or spell a URL; their JSON
 # escapes decode to the same text.
 _SCRIPT_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"} | {"/": "\\/"})
 
-_UI_KEYS = ("aliases", "evidence", "more", "nodes", "edges", "legend", "hedged")
-_UI = {
-    "fr": ("alias", "preuves", "autres", "nœuds", "arêtes", "Légende", "non affirmé (pointillés)"),
-    "en": ("aliases", "evidence", "more", "nodes", "edges", "Legend", "not asserted (dashed)"),
+_UI: dict[str, dict[str, str]] = {
+    "fr": {
+        "aliases": "alias",
+        "evidence": "preuves",
+        "more": "autres",
+        "nodes": "nœuds",
+        "edges": "arêtes",
+        "legend": "Légende",
+        "hedged": "non affirmé (pointillés)",
+        "search": "Chercher un nom ou un alias",
+        "go": "Trouver",
+        "not_found": "introuvable",
+        "close": "Fermer",
+        "shown": "affichés : les {shown} nœuds les plus reliés sur {total}",
+    },
+    "en": {
+        "aliases": "aliases",
+        "evidence": "evidence",
+        "more": "more",
+        "nodes": "nodes",
+        "edges": "edges",
+        "legend": "Legend",
+        "hedged": "not asserted (dashed)",
+        "search": "Find a name or alias",
+        "go": "Find",
+        "not_found": "not found",
+        "close": "Close",
+        "shown": "shown: the {shown} most connected nodes of {total}",
+    },
 }
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -64,53 +95,130 @@ script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <style>
 html, body { margin: 0; height: 100%; font: 14px system-ui, sans-serif; color: #222; }
 body { display: flex; flex-direction: column; } main { flex: 1; position: relative; }
-header { padding: 6px 14px; border-bottom: 1px solid #ddd; } h1 { font-size: 18px; margin: 0; }
+header { padding: 6px 14px; border-bottom: 1px solid #ddd; display: flex; flex-wrap: wrap;
+  align-items: baseline; gap: 4px 16px; } h1 { font-size: 18px; margin: 0; }
 header p, details, .kg-src, .kg-iri { margin: 2px 0; color: #666; font-size: 12px; }
+.kg-notice { color: #8a4b00; } #kg-search { margin-left: auto; } #kg-found { color: #b00020; }
 #mynetwork { position: absolute; inset: 0; } #kg-legend li { list-style: none; }
-#kg-legend { position: absolute; top: 10px; right: 10px; background: rgba(255,255,255,.9);
-  border: 1px solid #ccc; padding: 0 10px; font-size: 12px; } #kg-legend ul { padding: 0; }
+#kg-legend, #kg-details { position: absolute; background: rgba(255,255,255,.95);
+  border: 1px solid #ccc; font-size: 12px; }
+#kg-legend { top: 10px; right: 10px; padding: 0 10px; } #kg-legend ul { padding: 0; }
+#kg-details { left: 10px; bottom: 10px; max-width: 440px; max-height: 45%; overflow: auto;
+  padding: 6px 10px; } #kg-details button { float: right; }
 .kg-swatch, .kg-dashed { display: inline-block; width: 12px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #555; border-radius: 50%; }
-.kg-swatch-box { border-radius: 2px; } .kg-tip ul { margin: 2px 0; }
+.kg-swatch-box { border-radius: 2px; } .kg-tip ul, #kg-details ul { margin: 2px 0; }
 .kg-dashed { width: 18px; height: 0; border: 0; border-top: 2px dashed; border-radius: 0; }
-.kg-tip { max-width: 420px; white-space: normal; font: 12px system-ui, sans-serif; }
+#kg-tip { position: absolute; z-index: 10; pointer-events: none; max-width: 420px;
+  background: #fffff0; border: 1px solid #999; padding: 4px 6px; box-shadow: 1px 1px 4px #aaa;
+  font: 12px system-ui, sans-serif; }
 </style>
 </head>
 <body>
-<header><h1>{{ heading }}</h1><p>{{ stats }}</p>{% if documents %}
+<header><h1>{{ heading }}</h1><p>{{ stats }}</p>{% if notice %}
+<p class="kg-notice">{{ notice }}</p>{% endif %}{% if documents %}
 <details><summary>{{ documents|length }} documents</summary><ul>
-{% for doc in documents %}<li>{{ doc }}</li>{% endfor %}</ul></details>{% endif %}</header>
+{% for doc in documents %}<li>{{ doc }}</li>{% endfor %}</ul></details>{% endif %}
+<form id="kg-search" role="search"><input type="search" id="kg-query" \
+placeholder="{{ ui.search }}" aria-label="{{ ui.search }}"> <button>{{ ui.go }}</button> \
+<span id="kg-found" role="status"></span></form></header>
 <main><div id="mynetwork"></div><aside id="kg-legend"><h2 class="kg-src">{{ ui.legend }}</h2><ul>
-{% for cls, color, shape, label in legend %}<li data-class="{{ cls }}" data-color="{{ color }}">\
-<span class="kg-swatch{{ ' kg-swatch-box' if shape in ('box', 'square') }}" \
-style="background:{{ color }}"></span>{{ label }}</li>
-{% endfor %}{% if hedged %}<li class="kg-hedged"><span class="kg-dashed"></span>{{ ui.hedged }}</li>
-{% endif %}</ul></aside></main>
+{% for cls, color, shape, label in legend %}<li><label><input type="checkbox" checked \
+data-class="{{ cls }}"> <span class="kg-swatch{{ ' kg-swatch-box' if shape in boxes }}" \
+style="background:{{ color }}"></span>{{ label }}</label></li>
+{% endfor %}{% if hedged %}<li class="kg-hedged"><label><input type="checkbox" checked \
+id="kg-show-hedged"> <span class="kg-dashed"></span>{{ ui.hedged }}</label></li>
+{% endif %}</ul></aside>
+<aside id="kg-details" hidden><button type="button" id="kg-close" \
+aria-label="{{ ui.close }}">×</button><div id="kg-details-body"></div></aside>
+<div id="kg-tip" hidden></div></main>
 <script>{{ vis_js }}</script>
-<script type="application/json" id="kg-data">\
-{{ {"nodes": nodes, "edges": edges}|script_json }}</script>
+<script type="application/json" id="kg-data">{{ data|script_json }}</script>
+<script type="application/json" id="kg-tips">{{ tips|script_json }}</script>
 <script type="application/json" id="kg-options">{{ options|script_json }}</script>
 <script>
 (function () {
   "use strict";
-  const parse = (id) => JSON.parse(document.getElementById(id).textContent);
-  // vis-network 9 shows string titles as plain text; ours were escaped in Python, so they
-  // can be parsed as HTML to give structured tooltips.
-  const withTip = (item) => {
-    const div = Object.assign(document.createElement("div"), {className: "kg-tip"});
-    div.innerHTML = item.title || "";
-    return Object.assign(item, {title: div});
-  };
-  const data = parse("kg-data");
-  const network = new vis.Network(document.getElementById("mynetwork"), {
-    nodes: new vis.DataSet(data.nodes.map(withTip)), edges: new vis.DataSet(data.edges.map(withTip))
-  }, parse("kg-options"));
+  const $ = (id) => document.getElementById(id);
+  const parse = (id) => JSON.parse($(id).textContent);
+  // Tooltips and details are HTML escaped in Python (kg.viz), kept out of vis-network's data
+  // and made into elements only when shown: a page of 50,000 nodes builds no 50,000 divs.
+  const data = parse("kg-data"), tips = parse("kg-tips");
+  const nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+  const network = new vis.Network($("mynetwork"), {nodes, edges}, parse("kg-options"));
   // Stabilise once, then freeze: a running simulation moves what the reader is looking at.
   network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));
   // For tests and benchmarks: the network, and when (ms since navigation) it first drew.
   window.kgNetwork = network;
   network.once("afterDrawing", () => {
     document.documentElement.dataset.kgDrawn = String(Math.round(performance.now()));
+  });
+
+  const tip = $("kg-tip");
+  const showTip = (html, pointer) => {
+    tip.innerHTML = html;
+    tip.style.left = (pointer.DOM.x + 14) + "px";
+    tip.style.top = (pointer.DOM.y + 14) + "px";
+    tip.hidden = !html;
+  };
+  const hideTip = () => { tip.hidden = true; };
+  network.on("hoverNode", (p) => showTip(tips.nodes[p.node] || "", p.pointer));
+  network.on("hoverEdge", (p) => showTip(tips.edges[p.edge] || "", p.pointer));
+  ["blurNode", "blurEdge", "dragStart", "zoom"].forEach((e) => network.on(e, hideTip));
+
+  const details = $("kg-details");
+  const showDetails = (kind, id) => {
+    $("kg-details-body").innerHTML = tips[kind][id] || "";
+    Object.assign(details.dataset, {kind, id});
+    details.hidden = false;
+  };
+  $("kg-close").addEventListener("click", () => { details.hidden = true; });
+  network.on("click", (p) => {
+    hideTip();
+    if (p.nodes.length) showDetails("nodes", p.nodes[0]);
+    else if (p.edges.length) showDetails("edges", p.edges[0]);
+    else details.hidden = true;
+  });
+
+  // Hide or show classes and hedged facts; edges of hidden nodes are not drawn.
+  const classBoxes = [...document.querySelectorAll("#kg-legend input[data-class]")];
+  const hedgedBox = $("kg-show-hedged");
+  const applyFilters = () => {
+    const shown = new Set(classBoxes.filter((b) => b.checked).map((b) => b.dataset.class));
+    const hedged = !hedgedBox || hedgedBox.checked;
+    nodes.update(data.nodes.map((n) => (
+      {id: n.id, hidden: !shown.has(n.cls) || (!hedged && n.hedged === true)})));
+    edges.update(data.edges.filter((e) => e.dashes).map((e) => ({id: e.id, hidden: !hedged})));
+  };
+  classBoxes.concat(hedgedBox ? [hedgedBox] : []).forEach(
+    (box) => box.addEventListener("change", applyFilters));
+
+  // Search by label or alias: exact, then prefix, then substring; entities before facts.
+  const fold = (text) => text.normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase();
+  const names = data.nodes.map((n) => [n, [n.label].concat(n.aliases || []).map(fold)]);
+  const find = (query) => {
+    const tests = [(s) => s === query, (s) => s.startsWith(query), (s) => s.includes(query)];
+    for (const test of tests) {
+      const hits = names.filter(([, ns]) => ns.some(test)).map(([n]) => n);
+      if (hits.length) return hits.find((n) => n.kind !== "fact") || hits[0];
+    }
+    return null;
+  };
+  $("kg-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = fold($("kg-query").value.trim());
+    const node = query ? find(query) : null;
+    $("kg-found").textContent = node || !query ? "" : {{ ui.not_found|tojson }};
+    if (!node) return;
+    const box = classBoxes.find((b) => b.dataset.class === node.cls);
+    if (box && !box.checked) { box.checked = true; applyFilters(); }
+    if (node.hedged && hedgedBox && !hedgedBox.checked) {
+      hedgedBox.checked = true;
+      applyFilters();
+    }
+    network.selectNodes([node.id]);
+    network.focus(node.id, {scale: 1.5, animation: false});
+    showDetails("nodes", node.id);
   });
 })();
 </script>
@@ -144,7 +252,7 @@ def _vis_assets(pyvis_template_dir: str) -> tuple[str, str]:
 
 
 def _ui(lang: str) -> dict[str, str]:
-    return dict(zip(_UI_KEYS, _UI.get(lang, _UI["en"]), strict=True))
+    return _UI.get(lang, _UI["en"])
 
 
 def _hedged(attrs: Mapping[str, Any]) -> bool:
@@ -228,7 +336,6 @@ def _vis_node(nxg: nx.MultiDiGraph, iri: str, lang: str) -> dict[str, Any]:
     node: dict[str, Any] = {
         "id": iri,
         "label": str(attrs.get("label") or _local_name(iri)),
-        "title": _node_title(iri, attrs, lang),
         "cls": cls,
         "shape": shape,
         "color": {
@@ -237,46 +344,85 @@ def _vis_node(nxg: nx.MultiDiGraph, iri: str, lang: str) -> dict[str, Any]:
             "highlight": focus,
             "hover": focus,
         },
-        "borderWidth": 2 if hedged else 1,
-        "shapeProperties": {"borderDashes": [5, 4] if hedged else False},
     }
+    if hedged:
+        node.update(hedged=True, borderWidth=2, shapeProperties={"borderDashes": [5, 4]})
+    aliases = [str(a) for a in attrs.get("aliases") or []]
+    if aliases:  # the page's search box finds a node by its aliases too
+        node["aliases"] = aliases
     if kind == "fact":
         # n-ary facts are hubs of roles, not actors: keep them small and wrapped.
-        node.update(font={"size": 10}, margin=5, widthConstraint={"maximum": 150}, size=10)
+        node.update(kind="fact", font={"size": 10}, margin=5, size=10)
+        node["widthConstraint"] = {"maximum": 150}
     else:  # sqrt keeps hubs visible without letting them swallow their neighbours
         node["size"] = round(min(_SIZE_MAX, _SIZE_MIN + 4 * math.sqrt(nxg.degree(iri))), 1)
     return node
 
 
+def _layout(nxg: nx.MultiDiGraph, ids: list[str]) -> list[tuple[float, float]]:
+    """Fixed positions for a graph too big to lay out in the browser (igraph, compiled).
+
+    Fruchterman-Reingold on igraph's grid variant: about 5 s for 50,000 nodes here, where
+    networkx's spring layout takes minutes at 10,000. Seeded, so the page stays deterministic.
+    """
+    import igraph
+
+    index = {iri: i for i, iri in enumerate(ids)}
+    pairs = sorted({(index[u], index[v]) for u, v in nxg.edges() if u != v})
+    graph = igraph.Graph(n=len(ids), edges=pairs)
+    igraph.set_random_number_generator(random.Random(_LAYOUT_SEED))
+    try:
+        coords = graph.layout_fruchterman_reingold(grid=True).coords
+    finally:
+        igraph.set_random_number_generator(random)
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    area = max((max(xs) - min(xs)) * (max(ys) - min(ys)), 1e-9)
+    scale = _NODE_SPACING / math.sqrt(area / len(ids))
+    return [(round(x * scale, 1), round(y * scale, 1)) for x, y in coords]
+
+
 def _vis_nodes(nxg: nx.MultiDiGraph, lang: str, large: bool) -> list[dict]:
-    nodes = [_vis_node(nxg, iri, lang) for iri in sorted(nxg.nodes, key=str)]
+    ids = sorted(nxg.nodes, key=str)
+    nodes = [_vis_node(nxg, iri, lang) for iri in ids]
     if large:
-        _place_on_grid(nodes)
+        for node, (x, y) in zip(nodes, _layout(nxg, ids), strict=True):
+            node.update(x=x, y=y)
     return nodes
 
 
-def _place_on_grid(nodes: list[dict[str, Any]]) -> None:
-    """Fixed square grid grouped by class; a stand-in until a real layout (igraph) lands."""
-    columns = math.ceil(math.sqrt(len(nodes)))
-    for i, node in enumerate(sorted(nodes, key=lambda n: (n["cls"], str(n["id"])))):
-        node.update(x=(i % columns) * _GRID_STEP, y=(i // columns) * _GRID_STEP)
+def _ordered_edges(nxg: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return sorted(nxg.edges(keys=True, data=True), key=lambda e: tuple(map(str, e[:3])))
 
 
-def _vis_edges(nxg: nx.MultiDiGraph, lang: str) -> list[dict]:
-    ordered = sorted(nxg.edges(keys=True, data=True), key=lambda e: tuple(map(str, e[:3])))
-    return [
-        {
-            # Explicit ids: otherwise vis-network mints random uuids in the browser.
-            "id": f"e{index}",
-            "from": u,
-            "to": v,
-            "key": str(key),
-            "label": str(attrs.get("label") or key),
-            "title": _edge_title(nxg, (u, v, key, attrs), lang),
-            "dashes": _hedged(attrs),
-        }
-        for index, (u, v, key, attrs) in enumerate(ordered)
-    ]
+def _vis_edges(ordered: list[tuple[str, str, str, dict[str, Any]]]) -> list[dict]:
+    edges = []
+    for index, (u, v, key, attrs) in enumerate(ordered):
+        # Explicit ids: otherwise vis-network mints random uuids in the browser.
+        edge = {"id": f"e{index}", "from": u, "to": v, "key": str(key)}
+        edge["label"] = str(attrs.get("label") or key)
+        if _hedged(attrs):
+            edge["dashes"] = True
+        edges.append(edge)
+    return edges
+
+
+def _tips(
+    nxg: nx.MultiDiGraph, ordered: list[tuple], edges: list[dict], lang: str
+) -> dict[str, dict[str, str]]:
+    """The escaped HTML shown on hover and click, by node id and by edge id."""
+    return {
+        "nodes": {iri: _node_title(iri, nxg.nodes[iri], lang) for iri in sorted(nxg, key=str)},
+        "edges": {
+            edge["id"]: _edge_title(nxg, item, lang)
+            for edge, item in zip(edges, ordered, strict=True)
+        },
+    }
+
+
+def _most_connected(nxg: nx.MultiDiGraph, limit: int) -> nx.MultiDiGraph:
+    """The subgraph of the ``limit`` nodes of highest degree (ties by IRI)."""
+    ranked = sorted(nxg.degree, key=lambda item: (-item[1], str(item[0])))
+    return nxg.subgraph(node for node, _ in ranked[:limit])
 
 
 def _legend(nxg: nx.MultiDiGraph, lang: str) -> list[tuple[str, str, str, str]]:
@@ -305,33 +451,48 @@ def _options(net: Network, large: bool) -> dict[str, Any]:
         font={"size": 10, "color": "#555555", "strokeWidth": 3},
         smooth={"enabled": not large, "type": "dynamic"},
     )
-    options["interaction"].update(hover=True, tooltipDelay=150)
+    # The page shows its own tooltips (kg-tips); edges vanish while a big graph pans or zooms.
+    options["interaction"].update(hover=True, hideEdgesOnDrag=large, hideEdgesOnZoom=large)
     return options
 
 
-def to_html(nxg: nx.MultiDiGraph, *, title: str = "kg", lang: str = "fr") -> str:
-    """One self-contained, offline, deterministic HTML page drawing ``nxg``."""
+def to_html(
+    nxg: nx.MultiDiGraph, *, title: str = "kg", lang: str = "fr", max_nodes: int = MAX_NODES
+) -> str:
+    """One self-contained, offline, deterministic HTML page drawing ``nxg``.
+
+    Above ``PHYSICS_MAX_NODES`` nodes the positions are computed here and physics is off;
+    above ``max_nodes`` only the most connected nodes are drawn, and the page says how many.
+    """
+    ui = _ui(lang)
+    total, notice = nxg.number_of_nodes(), ""
+    if total > max_nodes:
+        log.warning("%d nodes > %d: drawing the %d most connected", total, max_nodes, max_nodes)
+        nxg = _most_connected(nxg, max_nodes)
+        notice = ui["shown"].format(shown=f"{max_nodes:,}", total=f"{total:,}")
     large = nxg.number_of_nodes() > PHYSICS_MAX_NODES
     if large:
-        log.info("%d nodes > %d: physics off, grid layout", len(nxg), PHYSICS_MAX_NODES)
+        log.info("%d nodes > %d: igraph layout, physics off", len(nxg), PHYSICS_MAX_NODES)
     net = Network(directed=True, heading=title, cdn_resources="in_line")
     # Filled directly: add_node/add_edge check membership in lists, quadratic on big graphs.
-    net.nodes = _vis_nodes(nxg, lang, large)
-    net.edges = _vis_edges(nxg, lang)
+    ordered = _ordered_edges(nxg)
+    net.nodes, net.edges = _vis_nodes(nxg, lang, large), _vis_edges(ordered)
     net.options = _options(net, large)
     vis_js, vis_css = _vis_assets(net.template_dir)
     env = Environment(loader=DictLoader({"kg.html": _TEMPLATE}), autoescape=True)
     env.filters["script_json"] = _script_json
-    ui = _ui(lang)
     env.globals.update(
         lang=lang,
         ui=ui,
+        boxes=("box", "square"),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
+        data={"nodes": net.nodes, "edges": net.edges},
+        tips=_tips(nxg, ordered, net.edges, lang),
         legend=_legend(nxg, lang),
-        hedged=any(n["shapeProperties"]["borderDashes"] for n in net.nodes)
-        or any(e["dashes"] for e in net.edges),
+        hedged=any(n.get("hedged") for n in net.nodes) or any(e.get("dashes") for e in net.edges),
         stats=f"{len(net.nodes)} {ui['nodes']} · {len(net.edges)} {ui['edges']}",
+        notice=notice,
         documents=[str(doc) for doc in nxg.graph.get("documents") or []],
     )
     # pyvis renders our template; its stock one links bootstrap from a CDN and does not escape.
@@ -342,11 +503,16 @@ def to_html(nxg: nx.MultiDiGraph, *, title: str = "kg", lang: str = "fr") -> str
 
 
 def write_html(
-    nxg: nx.MultiDiGraph, path: str | Path, *, title: str = "kg", lang: str = "fr"
+    nxg: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    title: str = "kg",
+    lang: str = "fr",
+    max_nodes: int = MAX_NODES,
 ) -> Path:
     """Write :func:`to_html` to ``path`` atomically (temp file + ``os.replace``); return it."""
     target = Path(path)
-    page = to_html(nxg, title=title, lang=lang)
+    page = to_html(nxg, title=title, lang=lang, max_nodes=max_nodes)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

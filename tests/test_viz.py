@@ -20,8 +20,8 @@ ID = "https://w3id.org/kg/id/"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 QUOTES = 'Le "dur" l\'a dit </script><script>alert(2)</script>'
-#: vis-network JS, the two JSON data blocks and the start-up script.
-SCRIPTS_EMITTED = 4
+#: vis-network JS, the three JSON blocks (data, tips, options) and the start-up script.
+SCRIPTS_EMITTED = 5
 
 
 def _entity(g: nx.MultiDiGraph, name: str, cls: str, label: str, **extra: object) -> str:
@@ -94,7 +94,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.scripts: list[tuple[dict[str, str | None], str]] = []
         self.script_ends = 0
-        self.legend: dict[str, tuple[str, str]] = {}  # class -> (colour, label text)
+        self.legend: dict[str, tuple[str, str]] = {}  # class -> (swatch colour, label text)
         self._open: dict[str, str | None] | None = None
         self._legend_item: str | None = None
         self.feed(page)
@@ -104,10 +104,13 @@ class _Page(HTMLParser):
         if tag == "script":
             self._open = dict(attrs)
             self.scripts.append((self._open, ""))
-        elif tag == "li" and dict(attrs).get("data-class") is not None:
-            found = dict(attrs)
-            self._legend_item = str(found["data-class"])
-            self.legend[self._legend_item] = (str(found["data-color"]), "")
+        elif tag == "input" and dict(attrs).get("data-class") is not None:
+            self._legend_item = str(dict(attrs)["data-class"])
+            self.legend[self._legend_item] = ("", "")
+        elif tag == "span" and self._legend_item is not None:
+            style = str(dict(attrs).get("style") or "")
+            label = self.legend[self._legend_item][1]
+            self.legend[self._legend_item] = (style.removeprefix("background:"), label)
 
     def handle_data(self, data: str) -> None:
         if self._open is not None:
@@ -121,7 +124,9 @@ class _Page(HTMLParser):
         if tag == "script":
             self.script_ends += 1
             self._open = None
-        elif tag == "li":
+        elif tag == "label" and self._legend_item is not None:
+            colour, label = self.legend[self._legend_item]
+            self.legend[self._legend_item] = (colour, label.strip())
             self._legend_item = None
 
     def json_block(self, element_id: str) -> object:
@@ -154,14 +159,17 @@ def test_viz_escapes_article_text(page: str) -> None:
     for raw in (SCRIPT, IMG, "<script>alert(2)", "<b>IA</b>"):
         assert raw not in page
     assert "<title>Revue &lt;b&gt;IA&lt;/b&gt;</title>" in page
-    data = _Page(page).json_block("kg-data")
-    titles = {n["id"]: n["title"] for n in data["nodes"]}
+    parsed = _Page(page)
+    data, tips = parsed.json_block("kg-data"), parsed.json_block("kg-tips")
+    titles = tips["nodes"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in titles[ID + "evil"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in titles[ID + "evil"]
     assert "&quot;dur&quot; l&#x27;a dit &lt;/script&gt;" in titles[ID + "quotes"]
     edge = next(e for e in data["edges"] if e["key"] == "partnerOf")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in edge["title"]
-    assert IMG not in edge["title"] and SCRIPT not in titles[ID + "evil"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tips["edges"][edge["id"]]
+    assert IMG not in tips["edges"][edge["id"]] and SCRIPT not in titles[ID + "evil"]
+    # vis-network gets no HTML at all: the page shows tips[...] itself
+    assert all("title" not in item for item in data["nodes"] + data["edges"])
 
 
 def test_viz_data_cannot_close_script_blocks(page: str) -> None:
@@ -218,11 +226,11 @@ def test_viz_styles_facts_hedges_and_degree(page: str) -> None:
     nodes = {n["id"]: n for n in data["nodes"]}
     fact, hub, leaf = nodes[ID + "round1"], nodes[ID + "openai"], nodes[ID + "gpt"]
     assert fact["shape"] == "box" and fact["font"]["size"] < 14
-    assert fact["shapeProperties"]["borderDashes"]
-    assert not hub["shapeProperties"]["borderDashes"]
+    assert fact["shapeProperties"]["borderDashes"] and fact["hedged"] is True
+    assert "shapeProperties" not in hub and "hedged" not in hub
     assert nodes[ID + "gizmo"]["color"]["background"] == viz.UNKNOWN_COLOR
     assert hub["size"] > leaf["size"]
-    dashed = {e["key"]: e["dashes"] for e in data["edges"]}
+    dashed = {e["key"]: e.get("dashes", False) for e in data["edges"]}
     assert dashed == {
         "ceoOf": False,
         "founderOf": False,
@@ -242,21 +250,23 @@ def test_viz_tooltip_caps_evidence_list() -> None:
     g = nx.MultiDiGraph()
     sentences = [_evidence(f"Phrase numéro {i}.", 20 * i) for i in range(viz.MAX_EVIDENCE + 2)]
     _entity(g, "hub", "Company", "Hub", evidence=sentences)
-    (node,) = _Page(to_html(g)).json_block("kg-data")["nodes"]
-    assert node["title"].count("<li>« Phrase numéro") == viz.MAX_EVIDENCE
-    assert f"({viz.MAX_EVIDENCE + 2})" in node["title"] and "+ 2 autres" in node["title"]
-    assert "doc-1 [20–36]" in node["title"]  # document id and character offsets
+    title = _Page(to_html(g)).json_block("kg-tips")["nodes"][ID + "hub"]
+    assert title.count("<li>« Phrase numéro") == viz.MAX_EVIDENCE
+    assert f"({viz.MAX_EVIDENCE + 2})" in title and "+ 2 autres" in title
+    assert "doc-1 [20–36]" in title  # document id and character offsets
 
 
 def test_viz_large_graph_has_fixed_layout_without_physics() -> None:
     g = nx.MultiDiGraph()
     for i in range(PHYSICS_MAX_NODES + 1):
         g.add_node(f"n{i:05d}", label=str(i), kind="entity", cls="Company")
-    parsed = _Page(to_html(g))
+    page = to_html(g)
+    parsed = _Page(page)
     nodes = parsed.json_block("kg-data")["nodes"]
     assert parsed.json_block("kg-options")["physics"]["enabled"] is False
     positions = {(n["x"], n["y"]) for n in nodes}
     assert len(positions) == len(nodes)
+    assert to_html(g) == page  # the layout is seeded
     small = _Page(to_html(_graph()))
     assert small.json_block("kg-options")["physics"]["enabled"] is True
     assert all("x" not in n for n in small.json_block("kg-data")["nodes"])
@@ -278,3 +288,27 @@ def test_viz_write_html_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     # The old page is intact and the half-written temp file is gone.
     assert target.read_text(encoding="utf-8") == to_html(_graph(), title="t")
     assert sorted(p.name for p in target.parent.iterdir()) == ["graph.html"]
+
+
+def test_viz_draws_the_most_connected_nodes_past_max_nodes_and_says_so() -> None:
+    g = nx.MultiDiGraph()
+    for i in range(12):
+        g.add_node(f"n{i:02d}", label=f"n{i}", kind="entity", cls="Company")
+    for i in range(1, 5):  # n00 is the hub, n01-n04 its neighbours: the 5 most connected
+        g.add_edge("n00", f"n{i:02d}", key="partnerOf", label="partenaire de")
+    g.add_edge("n01", "n02", key="partnerOf", label="partenaire de")
+    parsed = _Page(to_html(g, max_nodes=5, lang="en"))
+    data = parsed.json_block("kg-data")
+    assert sorted(n["id"] for n in data["nodes"]) == ["n00", "n01", "n02", "n03", "n04"]
+    assert len(data["edges"]) == 5
+    page = to_html(g, max_nodes=5, lang="en")
+    assert "shown: the 5 most connected nodes of 12" in page
+    assert "most connected" not in to_html(g, lang="en")
+
+
+def test_viz_search_data_has_labels_aliases_and_kinds(page: str) -> None:
+    nodes = {n["id"]: n for n in _Page(page).json_block("kg-data")["nodes"]}
+    assert nodes[ID + "openai"]["aliases"] == ["Open AI"]
+    assert "aliases" not in nodes[ID + "gpt"]
+    assert nodes[ID + "round1"]["kind"] == "fact" and "kind" not in nodes[ID + "openai"]
+    assert 'id="kg-search"' in page and 'id="kg-details"' in page
