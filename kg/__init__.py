@@ -1,7 +1,8 @@
 """kg: offline, deterministic knowledge graphs from French business news.
 
 The pipeline is ``build`` (files -> RDF graph), then ``query`` (SPARQL), ``evaluate`` (against
-a gold file), ``to_networkx`` and ``to_html`` / ``write_html`` (the interactive graph).
+a gold file), ``to_networkx`` and ``to_html`` / ``write_html`` / ``show`` (the interactive
+graph, in a file or inline in a notebook).
 """
 
 from kg.errors import (
@@ -19,7 +20,7 @@ from kg.ontology import KG, KGR, load_ontology
 from kg.pipeline import BuildResult, Summary, build, build_documents, summarize, write_outputs
 from kg.rdf import to_rdf, to_turtle, write_turtle
 from kg.sparql import QueryResult, format_table, load_graph, query
-from kg.viz import to_html, write_html
+from kg.viz import show, to_html, write_html
 
 #: ``kg.eval`` is ``kg.evaluate``: the CLI command ``kg eval`` wraps it.
 eval = evaluate
@@ -51,6 +52,7 @@ __all__ = [
     "load_graph",
     "load_ontology",
     "query",
+    "show",
     "summarize",
     "to_html",
     "to_networkx",

@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 
 from kg.graph import to_networkx
-from kg.viz import PHYSICS_MAX_NODES, write_html
+from kg.viz import PHYSICS_MAX_NODES, show, write_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -224,3 +224,30 @@ def test_large_page_draws_with_fixed_positions(browser: Browser, tmp_path: Path)
     assert opened.js("kgNetwork.body.data.nodes.length") == size
     assert opened.js("kgNetwork.physics.options.enabled") is False
     assert opened.requests == [] and opened.errors == []
+
+
+def test_notebook_inline_graph_draws_in_its_own_frame(
+    browser: Browser, example_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    """``kg.show`` as a notebook front-end shows it: its ``_repr_html_`` inside a host page."""
+    host = tmp_path / "notebook.html"
+    cell = show(example_graph, height=500)._repr_html_()
+    host.write_text(f"<!DOCTYPE html><html><body><h1>Out[1]:</h1>{cell}</body></html>")
+    page = browser.new_page()
+    requests: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:", "about:"))
+            else (requests.append(route.request.url), route.abort())
+        ),
+    )
+    page.goto(host.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator("html[data-kg-drawn]").wait_for(state="attached", timeout=60_000)
+    (inner,) = [f for f in page.frames if f != page.main_frame]
+    assert inner.evaluate("kgNetwork.body.data.nodes.length") == example_graph.number_of_nodes()
+    assert page.evaluate("typeof window.kgNetwork") == "undefined"  # the notebook is untouched
+    assert requests == []
+    page.close()

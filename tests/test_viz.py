@@ -20,7 +20,7 @@ ID = "https://w3id.org/kg/id/"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 QUOTES = 'Le "dur" l\'a dit </script><script>alert(2)</script>'
-#: vis-network JS, the three JSON blocks (data, tips, options) and the start-up script.
+#: vis-network JS, the three JSON blocks (data, info, options) and the start-up script.
 SCRIPTS_EMITTED = 5
 
 
@@ -160,15 +160,18 @@ def test_viz_escapes_article_text(page: str) -> None:
         assert raw not in page
     assert "<title>Revue &lt;b&gt;IA&lt;/b&gt;</title>" in page
     parsed = _Page(page)
-    data, tips = parsed.json_block("kg-data"), parsed.json_block("kg-tips")
-    titles = tips["nodes"]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in titles[ID + "evil"]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in titles[ID + "evil"]
-    assert "&quot;dur&quot; l&#x27;a dit &lt;/script&gt;" in titles[ID + "quotes"]
+    data, info = parsed.json_block("kg-data"), parsed.json_block("kg-info")
+    # Article text reaches the page's script as data, unchanged, and the script only ever puts
+    # it into elements as text: nothing in the page parses it as HTML.
+    assert "innerHTML" not in page.split("</script>")[-2]  # the page's own script
+    sentences = {text for _, text in info["sentences"]}
+    assert IMG in sentences
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert labels[ID + "evil"] == SCRIPT and labels[ID + "quotes"] == QUOTES
     edge = next(e for e in data["edges"] if e["key"] == "partnerOf")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in tips["edges"][edge["id"]]
-    assert IMG not in tips["edges"][edge["id"]] and SCRIPT not in titles[ID + "evil"]
-    # vis-network gets no HTML at all: the page shows tips[...] itself
+    (ref,) = info["edges"][edge["id"]]["e"]
+    assert info["sentences"][ref[0]] == ["doc-1", IMG]
+    # vis-network gets no HTML at all: its own tooltips (which parse a title) are unused
     assert all("title" not in item for item in data["nodes"] + data["edges"])
 
 
@@ -222,13 +225,20 @@ def test_viz_embeds_every_node_and_edge(page: str) -> None:
 
 
 def test_viz_styles_facts_hedges_and_degree(page: str) -> None:
-    data = _Page(page).json_block("kg-data")
+    parsed = _Page(page)
+    data, groups = parsed.json_block("kg-data"), parsed.json_block("kg-options")["groups"]
     nodes = {n["id"]: n for n in data["nodes"]}
     fact, hub, leaf = nodes[ID + "round1"], nodes[ID + "openai"], nodes[ID + "gpt"]
-    assert fact["shape"] == "box" and fact["font"]["size"] < 14
+    # a node's class is its group, styled once from the ontology
+    onto = load_ontology("fr")
+    assert (fact["group"], hub["group"]) == ("FundingRound", "Company")
+    assert groups["Company"]["color"]["background"] == onto.classes["Company"].color
+    assert groups["Company"]["shape"] == onto.classes["Company"].shape
+    assert groups["FundingRound"]["shape"] == "box"
+    assert groups["FundingRound"]["font"]["size"] < 14 and fact["kind"] == "fact"
+    assert groups["Gizmo"]["color"]["background"] == viz.UNKNOWN_COLOR
     assert fact["shapeProperties"]["borderDashes"] and fact["hedged"] is True
     assert "shapeProperties" not in hub and "hedged" not in hub
-    assert nodes[ID + "gizmo"]["color"]["background"] == viz.UNKNOWN_COLOR
     assert hub["size"] > leaf["size"]
     dashed = {e["key"]: e.get("dashes", False) for e in data["edges"]}
     assert dashed == {
@@ -246,14 +256,20 @@ def test_viz_styles_facts_hedges_and_degree(page: str) -> None:
     assert sizes["hub"] <= viz._SIZE_MAX and sizes["hub"] > sizes["n0"]
 
 
-def test_viz_tooltip_caps_evidence_list() -> None:
+def test_viz_details_cap_evidence_and_share_sentences() -> None:
     g = nx.MultiDiGraph()
     sentences = [_evidence(f"Phrase numéro {i}.", 20 * i) for i in range(viz.MAX_EVIDENCE + 2)]
     _entity(g, "hub", "Company", "Hub", evidence=sentences)
-    title = _Page(to_html(g)).json_block("kg-tips")["nodes"][ID + "hub"]
-    assert title.count("<li>« Phrase numéro") == viz.MAX_EVIDENCE
-    assert f"({viz.MAX_EVIDENCE + 2})" in title and "+ 2 autres" in title
-    assert "doc-1 [20–36]" in title  # document id and character offsets
+    _entity(g, "other", "Person", "Autre", evidence=sentences[1:2])
+    info = _Page(to_html(g)).json_block("kg-info")
+    hub = info["nodes"][ID + "hub"]
+    assert len(hub["e"]) == viz.MAX_EVIDENCE and hub["n"] == viz.MAX_EVIDENCE + 2
+    assert info["sentences"][hub["e"][1][0]] == ["doc-1", "Phrase numéro 1."]
+    assert hub["e"][1][1:] == [20, 36]  # character offsets
+    # the same sentence is stored once and cited by number
+    assert info["nodes"][ID + "other"]["e"] == [hub["e"][1]]
+    assert len(info["sentences"]) == viz.MAX_EVIDENCE
+    assert hub["t"] == load_ontology("fr").classes["Company"].label("fr")
 
 
 def test_viz_large_graph_has_fixed_layout_without_physics() -> None:
