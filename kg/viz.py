@@ -40,6 +40,8 @@ PHYSICS_MAX_NODES = 400
 #: Above this many nodes a page is no longer usable: the most connected ones are drawn, and the
 #: page says so.
 MAX_NODES = 60_000
+#: Above this many edges the page draws its nodes first and adds the edges just after.
+DEFER_EDGES = 50_000
 UNKNOWN_COLOR = "#9e9e9e"
 #: Tooltips list at most this many evidence sentences so hub nodes do not bloat the page.
 MAX_EVIDENCE = 10
@@ -68,6 +70,7 @@ _UI: dict[str, dict[str, str]] = {
         "not_found": "introuvable",
         "close": "Fermer",
         "shown": "affichés : les {shown} nœuds les plus reliés sur {total}",
+        "loading_edges": "arêtes en cours de tracé…",
     },
     "en": {
         "aliases": "aliases",
@@ -82,6 +85,7 @@ _UI: dict[str, dict[str, str]] = {
         "not_found": "not found",
         "close": "Close",
         "shown": "shown: the {shown} most connected nodes of {total}",
+        "loading_edges": "drawing the edges…",
     },
 }
 
@@ -116,7 +120,8 @@ header p, details, .kg-src, .kg-iri { margin: 2px 0; color: #666; font-size: 12p
 </style>
 </head>
 <body>
-<header><h1>{{ heading }}</h1><p>{{ stats }}</p>{% if notice %}
+<header><h1>{{ heading }}</h1><p>{{ stats }}</p><p id="kg-status" role="status"></p>\
+{% if notice %}
 <p class="kg-notice">{{ notice }}</p>{% endif %}{% if documents %}
 <details><summary>{{ documents|length }} documents</summary><ul>
 {% for doc in documents %}<li>{{ doc }}</li>{% endfor %}</ul></details>{% endif %}
@@ -143,14 +148,30 @@ aria-label="{{ ui.close }}">×</button><div id="kg-details-body"></div></aside>
   const $ = (id) => document.getElementById(id);
   const parse = (id) => JSON.parse($(id).textContent);
   const data = parse("kg-data"), info = parse("kg-info"), ui = {{ script_ui|tojson }};
-  const nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+  // A graph with very many edges shows its nodes first and adds the edges right after the
+  // first frame: vis-network spends most of its start-up on edges (seconds at 100,000).
+  const nodes = new vis.DataSet(data.nodes);
+  const edges = new vis.DataSet(data.deferEdges ? [] : data.edges);
   const network = new vis.Network($("mynetwork"), {nodes, edges}, parse("kg-options"));
   // Stabilise once, then freeze: a running simulation moves what the reader is looking at.
   network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));
-  // For tests and benchmarks: the network, and when (ms since navigation) it first drew.
+  // For tests and benchmarks: the network, when (ms since navigation) it first drew, and when
+  // it was complete (every edge drawn).
   window.kgNetwork = network;
+  const stamp = (name) => {
+    document.documentElement.dataset[name] = String(Math.round(performance.now()));
+  };
   network.once("afterDrawing", () => {
-    document.documentElement.dataset.kgDrawn = String(Math.round(performance.now()));
+    stamp("kgDrawn");
+    if (!data.deferEdges) return stamp("kgComplete");
+    $("kg-status").textContent = ui.loading_edges;
+    setTimeout(() => {
+      network.once("afterDrawing", () => {
+        $("kg-status").textContent = "";
+        stamp("kgComplete");
+      });
+      edges.add(data.edges);
+    }, 0);
   });
 
   // Details are built only when shown, and article text only ever goes in as textContent.
@@ -227,7 +248,9 @@ aria-label="{{ ui.close }}">×</button><div id="kg-details-body"></div></aside>
     const hedged = !hedgedBox || hedgedBox.checked;
     nodes.update(data.nodes.map((n) => (
       {id: n.id, hidden: !shown.has(n.group) || (!hedged && n.hedged === true)})));
-    edges.update(data.edges.filter((e) => e.dashes).map((e) => ({id: e.id, hidden: !hedged})));
+    // (update() would add the edges that a large page has not added yet)
+    const drawn = data.edges.filter((e) => e.dashes && edges.get(e.id) !== null);
+    edges.update(drawn.map((e) => ({id: e.id, hidden: !hedged})));
   };
   classBoxes.concat(hedgedBox ? [hedgedBox] : []).forEach(
     (box) => box.addEventListener("change", applyFilters));
@@ -324,14 +347,22 @@ class _Sentences:
 
     def __init__(self) -> None:
         self.index: dict[tuple[str, str], int] = {}
+        # to_networkx gives a fact's role edges the fact's own evidence list: number it once
+        self._done: dict[int, tuple[list[Mapping[str, Any]], list[list[int]]]] = {}
 
     def refs(self, items: list[Mapping[str, Any]]) -> list[list[int]]:
         """``[sentence number, start, end]`` of the first ``MAX_EVIDENCE`` items."""
-        refs = []
+        done = self._done.get(id(items))
+        if done is not None and done[0] is items:
+            return done[1]
+        refs, index = [], self.index
         for item in items[:MAX_EVIDENCE]:
             key = (str(item.get("doc", "")), str(item.get("sentence", "")))
-            number = self.index.setdefault(key, len(self.index))
-            refs.append([number, int(item.get("start", 0)), int(item.get("end", 0))])
+            number = index.get(key)
+            if number is None:
+                number = index[key] = len(index)
+            refs.append([number, item.get("start", 0), item.get("end", 0)])
+        self._done[id(items)] = (items, refs)  # holding items keeps its id from being reused
         return refs
 
     def table(self) -> list[list[str]]:
@@ -367,7 +398,7 @@ def _edge_info(edge: tuple, lang: str, sentences: _Sentences) -> dict[str, Any]:
     return info | _evidence_info(attrs.get("evidence") or [], sentences)
 
 
-def _vis_node(nxg: nx.MultiDiGraph, iri: str) -> dict[str, Any]:
+def _vis_node(nxg: nx.MultiDiGraph, iri: str, degree: int) -> dict[str, Any]:
     """A node of vis-network's data: its class is its group (styled once, in the options)."""
     attrs = nxg.nodes[iri]
     node: dict[str, Any] = {
@@ -384,14 +415,19 @@ def _vis_node(nxg: nx.MultiDiGraph, iri: str) -> dict[str, Any]:
     if attrs.get("kind") == "fact":
         node["kind"] = "fact"  # sized by its group; search prefers entities
     else:  # sqrt keeps hubs visible without letting them swallow their neighbours
-        node["size"] = round(min(_SIZE_MAX, _SIZE_MIN + 4 * math.sqrt(nxg.degree(iri))), 1)
+        node["size"] = round(min(_SIZE_MAX, _SIZE_MIN + 4 * math.sqrt(degree)), 1)
     return node
 
 
-def _groups(legend: list[tuple[str, str, str, str]], kinds: Mapping[str, str]) -> dict:
-    """vis-network group options: colour and shape of each class, from the ontology."""
+def _groups(legend: list[tuple[str, str, str, str]], kinds: Mapping[str, str], large: bool) -> dict:
+    """vis-network group options: colour and shape of each class, from the ontology.
+
+    On a large graph a box becomes a square: a box is sized by its label, wrapped word by word
+    with a text measure each, which was most of the time to the first frame at 50,000 nodes.
+    """
     groups = {}
-    for cls, color, shape, _ in legend:
+    for cls, color, class_shape, _ in legend:
+        shape = "square" if large and class_shape == "box" else class_shape
         # Keep the class colour under the pointer; vis-network's default blue hides the class.
         focus = {"background": color, "border": "#111111"}
         group: dict[str, Any] = {
@@ -400,7 +436,9 @@ def _groups(legend: list[tuple[str, str, str, str]], kinds: Mapping[str, str]) -
         }
         if kinds[cls] == "fact":
             # n-ary facts are hubs of roles, not actors: keep them small and wrapped.
-            group.update(font={"size": 10}, margin=5, size=10, widthConstraint={"maximum": 150})
+            group.update(font={"size": 10}, margin=5, size=10)
+            if not large:
+                group["widthConstraint"] = {"maximum": 150}
         groups[cls] = group
     return groups
 
@@ -408,28 +446,49 @@ def _groups(legend: list[tuple[str, str, str, str]], kinds: Mapping[str, str]) -
 def _layout(nxg: nx.MultiDiGraph, ids: list[str]) -> list[tuple[float, float]]:
     """Fixed positions for a graph too big to lay out in the browser (igraph, compiled).
 
-    Fruchterman-Reingold on igraph's grid variant: about 5 s for 50,000 nodes here, where
-    networkx's spring layout takes minutes at 10,000. Seeded, so the page stays deterministic.
+    The largest connected part gets a force-directed layout (Fruchterman-Reingold, igraph's
+    grid variant: seconds for 50,000 nodes, where networkx's spring layout takes minutes at
+    10,000); the small parts (an entity named once, a fact about it) are packed in rows under
+    it, each part's nodes side by side, rather than scattered over the page. Seeded, so the
+    page stays deterministic.
     """
     import igraph
 
     index = {iri: i for i, iri in enumerate(ids)}
-    pairs = sorted({(index[u], index[v]) for u, v in nxg.edges() if u != v})
+    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in nxg.edges() if u != v})
     graph = igraph.Graph(n=len(ids), edges=pairs)
+    parts = sorted(
+        (sorted(part) for part in graph.connected_components()), key=lambda p: (-len(p), p)
+    )
+    main, rest = parts[0], [node for part in parts[1:] for node in part]
     igraph.set_random_number_generator(random.Random(_LAYOUT_SEED))
     try:
-        coords = graph.layout_fruchterman_reingold(grid=True).coords
+        # The whole graph, not the main part alone: the grid variant is fast when the small
+        # parts spread out, and slow (a minute at 50,000 nodes) on one dense part.
+        # 250 iterations rather than 500: half the time, the same overview at this scale.
+        layout = graph.layout_fruchterman_reingold(niter=250, grid=True).coords
     finally:
         igraph.set_random_number_generator(random)
+    coords = [layout[node] for node in main]
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-    area = max((max(xs) - min(xs)) * (max(ys) - min(ys)), 1e-9)
-    scale = _NODE_SPACING / math.sqrt(area / len(ids))
-    return [(round(x * scale, 1), round(y * scale, 1)) for x, y in coords]
+    left, bottom = min(xs), min(ys)
+    width, height = max(xs) - left, max(ys) - bottom
+    scale = _NODE_SPACING / math.sqrt(max(width * height, 1e-9) / len(main))
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(ids)
+    for node, (x, y) in zip(main, coords, strict=True):
+        positions[node] = ((x - left - width / 2) * scale, (y - bottom) * scale)
+    columns = max(1, round(width * scale / _NODE_SPACING))
+    top = height * scale + 2 * _NODE_SPACING
+    for i, node in enumerate(rest):
+        row, column = divmod(i, columns)
+        positions[node] = ((column - columns / 2) * _NODE_SPACING, top + row * _NODE_SPACING)
+    return [(round(x, 1), round(y, 1)) for x, y in positions]
 
 
 def _vis_nodes(nxg: nx.MultiDiGraph, large: bool) -> list[dict]:
     ids = sorted(nxg.nodes, key=str)
-    nodes = [_vis_node(nxg, iri) for iri in ids]
+    degrees = dict(nxg.degree)
+    nodes = [_vis_node(nxg, iri, degrees[iri]) for iri in ids]
     if large:
         for node, (x, y) in zip(nodes, _layout(nxg, ids), strict=True):
             node.update(x=x, y=y)
@@ -437,7 +496,7 @@ def _vis_nodes(nxg: nx.MultiDiGraph, large: bool) -> list[dict]:
 
 
 def _ordered_edges(nxg: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
-    return sorted(nxg.edges(keys=True, data=True), key=lambda e: tuple(map(str, e[:3])))
+    return sorted(nxg.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
 
 
 def _vis_edges(ordered: list[tuple[str, str, str, dict[str, Any]]], large: bool) -> list[dict]:
@@ -533,7 +592,7 @@ def to_html(
     net.nodes, net.edges = _vis_nodes(nxg, large), _vis_edges(ordered, large)
     legend = _legend(nxg, lang)
     kinds = {str(a.get("cls", "")): str(a.get("kind", "entity")) for _, a in nxg.nodes(data=True)}
-    net.options = _options(net, large, _groups(legend, kinds))
+    net.options = _options(net, large, _groups(legend, kinds, large))
     vis_js, vis_css = _vis_assets(net.template_dir)
     env = Environment(loader=DictLoader({"kg.html": _TEMPLATE}), autoescape=True)
     env.filters["script_json"] = _script_json
@@ -541,10 +600,16 @@ def to_html(
         lang=lang,
         ui=ui,
         boxes=("box", "square"),
-        script_ui={key: ui[key] for key in ("aliases", "evidence", "more", "not_found")},
+        script_ui={
+            key: ui[key] for key in ("aliases", "evidence", "more", "not_found", "loading_edges")
+        },
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
-        data={"nodes": net.nodes, "edges": net.edges},
+        data={
+            "nodes": net.nodes,
+            "edges": net.edges,
+            "deferEdges": len(net.edges) > DEFER_EDGES,
+        },
         info=_info(nxg, ordered, net.edges, lang),
         legend=legend,
         hedged=any(n.get("hedged") for n in net.nodes) or any(e.get("dashes") for e in net.edges),

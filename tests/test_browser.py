@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from kg import viz
 from kg.graph import to_networkx
 from kg.viz import PHYSICS_MAX_NODES, show, write_html
 
@@ -210,6 +211,21 @@ def test_article_text_never_runs_as_script(browser: Browser, tmp_path: Path) -> 
     assert opened.js("typeof window.kgPwned") == "undefined"
     assert opened.page.title() == HOSTILE[0]  # shown as text
     assert opened.js("document.querySelectorAll('img, svg').length") == 0
+    assert opened.requests == [] and opened.errors == []
+
+
+def test_page_with_many_edges_draws_nodes_first_then_every_edge(
+    browser: Browser, example_graph: nx.MultiDiGraph, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(viz, "DEFER_EDGES", 10)  # the example has more edges than that
+    opened = Opened(browser, write_html(example_graph, tmp_path / "deferred.html"))
+    opened.page.wait_for_selector("html[data-kg-complete]", state="attached", timeout=60_000)
+    stamps = opened.js(
+        "[document.documentElement.dataset.kgDrawn, document.documentElement.dataset.kgComplete]"
+    )
+    assert 0 < int(stamps[0]) <= int(stamps[1])
+    assert opened.js("kgNetwork.body.data.edges.length") == example_graph.number_of_edges()
+    assert opened.page.inner_text("#kg-status") == ""  # "drawing the edges..." is gone
     assert opened.requests == [] and opened.errors == []
 
 

@@ -30,4 +30,7 @@ def test_notebooks_run_without_error(path: Path) -> None:
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     html = [o for o in outputs if "text/html" in o.get("data", {})]
     assert html, "the interactive graph cell produced no HTML output"
-    assert "vis.Network" in html[-1]["data"]["text/html"]
+    cell = html[-1]["data"]["text/html"]
+    # kg.show: the page in a sandboxed frame of its own, its markup escaped into srcdoc
+    assert cell.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in cell
+    assert "new vis.Network(" in cell and "<script>" not in cell
