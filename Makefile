@@ -25,10 +25,12 @@ eval: $(BIN)/kg
 
 bench: $(BIN)/kg
 	$(BIN)/python benchmarks/throughput.py --repeat 3
+	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/viz.py
 
 lint: $(BIN)/kg
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests eval benchmarks
+	$(BIN)/ruff format --check kg tests eval benchmarks
 
 format: $(BIN)/kg
 	$(BIN)/ruff format kg tests

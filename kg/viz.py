@@ -9,7 +9,9 @@ class labels come from ``ontology.ttl`` (``kg:displayColor``, ``kg:displayShape`
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import html
 import json
 import logging
@@ -18,7 +20,7 @@ import os
 import random
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -569,6 +571,20 @@ def _options(net: Network, large: bool, groups: dict[str, Any]) -> dict[str, Any
     return options
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a page of 50,000 nodes makes millions of small
+    dicts and lists, none in a cycle, and the collector's passes over them took a quarter of
+    the time. Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def to_html(
     nxg: nx.MultiDiGraph, *, title: str = "kg", lang: str = "fr", max_nodes: int = MAX_NODES
 ) -> str:
@@ -577,6 +593,11 @@ def to_html(
     Above ``PHYSICS_MAX_NODES`` nodes the positions are computed here and physics is off;
     above ``max_nodes`` only the most connected nodes are drawn, and the page says how many.
     """
+    with _no_cyclic_gc():
+        return _page(nxg, title, lang, max_nodes)
+
+
+def _page(nxg: nx.MultiDiGraph, title: str, lang: str, max_nodes: int) -> str:
     ui = _ui(lang)
     total, notice = nxg.number_of_nodes(), ""
     if total > max_nodes:
