@@ -409,8 +409,8 @@ def _vis_node(nxg: nx.MultiDiGraph, iri: str, degree: int) -> dict[str, Any]:
         "group": str(attrs.get("cls", "")),
     }
     if _hedged(attrs):
+        # dashed border only: a node-level colour would replace its group's, not refine it
         node.update(hedged=True, borderWidth=2, shapeProperties={"borderDashes": [5, 4]})
-        node["color"] = {"border": "#333333"}
     aliases = [str(a) for a in attrs.get("aliases") or []]
     if aliases:  # the page's search box finds a node by its aliases too
         node["aliases"] = aliases

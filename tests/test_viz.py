@@ -238,6 +238,7 @@ def test_viz_styles_facts_hedges_and_degree(page: str) -> None:
     assert groups["FundingRound"]["font"]["size"] < 14 and fact["kind"] == "fact"
     assert groups["Gizmo"]["color"]["background"] == viz.UNKNOWN_COLOR
     assert fact["shapeProperties"]["borderDashes"] and fact["hedged"] is True
+    assert "color" not in fact  # a node-level colour would hide its group's in vis-network
     assert "shapeProperties" not in hub and "hedged" not in hub
     assert hub["size"] > leaf["size"]
     dashed = {e["key"]: e.get("dashes", False) for e in data["edges"]}
