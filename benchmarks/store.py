@@ -35,7 +35,6 @@ import argparse
 import gc
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,6 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -272,19 +270,10 @@ class _Killer:
 
 
 def machine() -> str:
-    cpu = platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("pyoxigraph", "oxrdflib", "rdflib")
-    )
-    return (
-        f"{cpu}, {os.cpu_count()} cores, load average {load}; "
-        f"Python {platform.python_version()}; {versions}"
-    )
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hostinfo import describe
+
+    return describe(("pyoxigraph", "oxrdflib", "rdflib"))
 
 
 def _ms(record: dict[str, Any] | None) -> str:

@@ -54,8 +54,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import os
-import platform
 import random
 import statistics
 import sys
@@ -63,7 +61,6 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -410,19 +407,10 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def machine(chromium: str = "") -> str:
-    cpu = platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("pyvis", "networkx", "playwright")
-    )
-    return (
-        f"{cpu}, {os.cpu_count()} cores, load average {load}; "
-        f"Python {platform.python_version()}; {versions}; Chromium {chromium or 'not run'}"
-    )
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hostinfo import describe
+
+    return describe(("pyvis", "networkx", "playwright")) + f"; Chromium {chromium or 'not run'}"
 
 
 # -- main -----------------------------------------------------------------------------------------
