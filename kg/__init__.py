@@ -19,7 +19,7 @@ from kg.grounding import GroundingReport, ground
 from kg.ontology import KG, KGR, load_ontology
 from kg.pipeline import BuildResult, Summary, build, build_documents, summarize, write_outputs
 from kg.rdf import to_rdf, to_turtle, write_turtle
-from kg.sparql import QueryResult, format_table, load_graph, query
+from kg.sparql import QueryResult, format_table, load_graph, query, shipped_queries
 from kg.viz import show, to_html, write_html
 
 #: ``kg.eval`` is ``kg.evaluate``: the CLI command ``kg eval`` wraps it.
@@ -52,6 +52,7 @@ __all__ = [
     "load_graph",
     "load_ontology",
     "query",
+    "shipped_queries",
     "show",
     "summarize",
     "to_html",

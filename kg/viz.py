@@ -21,7 +21,7 @@ import random
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -653,8 +653,11 @@ class InlineGraph:
     it neither depends on the front-end running scripts of HTML outputs nor sees the notebook.
     """
 
-    page: str
+    page: str = field(repr=False)
     height: int = 600
+
+    def __repr__(self) -> str:
+        return f"InlineGraph({len(self.page):,} characters, height={self.height})"
 
     def _repr_html_(self) -> str:
         return (

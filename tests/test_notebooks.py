@@ -30,6 +30,9 @@ def test_notebooks_run_without_error(path: Path) -> None:
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     html = [o for o in outputs if "text/html" in o.get("data", {})]
     assert html, "the interactive graph cell produced no HTML output"
+    assert any("image/png" in o.get("data", {}) for o in outputs), "no chart was drawn"
+    tables = [o for o in html if "<table" in o["data"]["text/html"]]
+    assert len(tables) >= 5, "the shipped queries' DataFrames are missing"
     cell = html[-1]["data"]["text/html"]
     # kg.show: the page in a sandboxed frame of its own, its markup escaped into srcdoc
     assert cell.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in cell
