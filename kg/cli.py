@@ -280,6 +280,36 @@ def push_cli(
     typer.echo(f"{len(results)} graph(s), {total} triples pushed to {url}")
 
 
+@app.command("remove")
+def remove_cli(
+    documents: Annotated[
+        list[str], typer.Argument(help="Document ids (as kg build names them) or their IRIs.")
+    ],
+    store: Annotated[Path, typer.Option(help="The store directory (kg build --store DIR).")],
+) -> None:
+    """Remove DOCUMENTS from the store, each with its whole named graph (facts, provenance)."""
+    from rdflib import URIRef
+
+    from kg.rdf import document_iri
+    from kg.store import graph_names, open_store, remove_graph
+
+    try:
+        dataset = open_store(store, create=False)
+        names = [
+            URIRef(doc) if doc.startswith(("http://", "https://")) else document_iri(doc)
+            for doc in documents
+        ]
+        present = set(graph_names(dataset))
+        missing = [doc for doc, name in zip(documents, names, strict=True) if name not in present]
+        if missing:
+            raise InputError(f"{store}: no document {', '.join(map(repr, missing))} in the store")
+        for doc, name in zip(documents, names, strict=True):
+            remove_graph(dataset, name)
+            typer.echo(f"removed {doc} ({name})")
+    except KGError as error:
+        raise _fail(error) from None
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     app()

@@ -14,6 +14,7 @@ from rdflib import RDF, Dataset, Graph
 from kg.document import MAX_BYTES, read_document
 from kg.errors import OutputError
 from kg.extract import extract
+from kg.fingerprint import build_hash
 from kg.graph import to_networkx
 from kg.io import write_files_atomic
 from kg.model import Document, Extraction
@@ -23,7 +24,15 @@ from kg.rdf import document_iri, to_rdf, to_turtle
 from kg.store import open_store, put_graph, union_graph
 from kg.viz import to_html
 
-__all__ = ["BuildResult", "Summary", "build", "build_documents", "summarize", "write_outputs"]
+__all__ = [
+    "BuildResult",
+    "Summary",
+    "build",
+    "build_documents",
+    "stored_build_hashes",
+    "summarize",
+    "write_outputs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +61,7 @@ class Summary:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The graph built from some documents, with the extractions it was made from.
+    """The graph built from some documents, with the extractions made for it.
 
     ``dataset`` is the store the documents were built into (one named graph per document);
     ``graph`` is the union of all its graphs as an in-memory rdflib ``Graph``, made on first
@@ -61,6 +70,8 @@ class BuildResult:
 
     extractions: tuple[Extraction, ...]
     dataset: Dataset
+    #: ids of the documents found unchanged in the store and not rebuilt
+    unchanged: tuple[str, ...] = ()
 
     @functools.cached_property
     def graph(self) -> Graph:
@@ -91,28 +102,46 @@ def summarize(graph: Graph) -> Summary:
     )
 
 
+def stored_build_hashes(dataset: Dataset) -> dict[str, str]:
+    """The build hash of every document in the store, by document IRI."""
+    rows = dataset.query(
+        "SELECT ?doc ?hash WHERE { GRAPH ?doc { ?doc a kg:Document ; kg:buildHash ?hash } }",
+        initNs={"kg": KG},
+    )
+    return {str(row[0]): str(row[1]) for row in rows}  # type: ignore[index]
+
+
 def build_documents(
     documents: Sequence[Document],
     *,
     store: Dataset | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Extract every document into its own named graph of ``store`` (default: a new one).
 
-    A document already in the store is replaced, in one transaction per document.
+    A document already in the store is replaced, in one transaction per document, unless its
+    build hash (``kg.fingerprint.build_hash``: text, metadata, extractor) is the one stored:
+    then it is skipped, with no extraction work (``force`` rebuilds it anyway).
     """
     dataset = store if store is not None else open_store()
-    nlp = load_pipeline()
+    stored = {} if force or store is None else stored_build_hashes(dataset)
+    todo = [d for d in documents if stored.get(str(document_iri(d.doc_id))) != build_hash(d)]
+    unchanged = tuple(d.doc_id for d in documents if d not in todo)
+    if unchanged:
+        log.info("%d document(s) unchanged in the store, not rebuilt", len(unchanged))
     extractions = []
-    texts = (mask_codes(d.text) for d in documents)
-    for index, (document, doc) in enumerate(zip(documents, nlp.pipe(texts), strict=True), 1):
-        extraction = extract(document, doc)
-        put_graph(dataset, document_iri(document.doc_id), to_rdf([extraction]))
-        extractions.append(extraction)
-        log.info("extracted %s (%d/%d)", document.doc_id, index, len(documents))
-        if progress:
-            progress(index, len(documents), document)
-    return BuildResult(extractions=tuple(extractions), dataset=dataset)
+    if todo:
+        nlp = load_pipeline()
+        texts = (mask_codes(d.text) for d in todo)
+        for index, (document, doc) in enumerate(zip(todo, nlp.pipe(texts), strict=True), 1):
+            extraction = extract(document, doc)
+            put_graph(dataset, document_iri(document.doc_id), to_rdf([extraction]))
+            extractions.append(extraction)
+            log.info("extracted %s (%d/%d)", document.doc_id, index, len(todo))
+            if progress:
+                progress(index, len(todo), document)
+    return BuildResult(extractions=tuple(extractions), dataset=dataset, unchanged=unchanged)
 
 
 def build(
@@ -121,6 +150,7 @@ def build(
     max_bytes: int = MAX_BYTES,
     store: Dataset | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of the article files ``paths`` (into ``store``, if given).
 
@@ -133,7 +163,7 @@ def build(
         if doc.doc_id in seen and seen[doc.doc_id] != doc.text:
             log.warning("two inputs share the document id %r; their graphs merge", doc.doc_id)
         seen[doc.doc_id] = doc.text
-    return build_documents(documents, store=store, progress=progress)
+    return build_documents(documents, store=store, progress=progress, force=force)
 
 
 def write_outputs(

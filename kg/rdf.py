@@ -16,6 +16,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from kg.fingerprint import build_hash
 from kg.io import write_text_atomic
 from kg.model import Entity, Evidence, Extraction, Fact, Relation, Value
 from kg.ontology import KG, KGR, load_ontology
@@ -181,6 +182,7 @@ class _Writer:
         g.add((node, RDF.type, KG.Document))
         g.add((node, RDFS.label, Literal(self.doc_id)))
         g.add((node, KG.contentHash, Literal(hashlib.sha256(doc.text.encode()).hexdigest())))
+        g.add((node, KG.buildHash, Literal(build_hash(doc))))
         if doc.source:
             g.add((node, KG.sourcePath, Literal(doc.source)))
         if doc.title:
