@@ -43,7 +43,14 @@ def _root(
 
 @app.command("build")
 def build_cli(
-    files: Annotated[list[Path], typer.Argument(help="French article files (UTF-8 text).")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="French articles: UTF-8 text files, directories (their .txt and .jsonl files), "
+            "glob patterns ('corpus/**/*.txt') or JSON Lines files (.jsonl, one article a line).",
+            show_default=False,
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Directory for kg.ttl and kg.html.")
     ] = Path("out"),
@@ -56,20 +63,34 @@ def build_cli(
         ),
     ] = None,
 ) -> None:
-    """Build the graph of FILES: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph)."""
+    """Build the graph of INPUTS: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph).
+
+    Unusable files or JSON Lines records are skipped with a warning; the others are built.
+    """
+    from tqdm import tqdm
+
     from kg.pipeline import build, write_outputs
     from kg.store import open_store
 
+    # Drawn on a terminal only: quiet in pipes, logs and CI.
+    bar = tqdm(unit=" articles", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+
     def progress(index: int, total: int, document: Document) -> None:
-        if sys.stderr.isatty():
-            typer.echo(f"[{index}/{total}] {document.source or document.doc_id}", err=True)
+        bar.total = total
+        bar.update(index - bar.n)
 
     try:
         dataset = open_store(store) if store is not None else None
-        result = build(files, max_bytes=max_bytes, store=dataset, progress=progress)
-        written = write_outputs(result, output, title=", ".join(f.name for f in files[:3]))
+        result = build(inputs, max_bytes=max_bytes, store=dataset, progress=progress)
+        title = ", ".join(Path(spec).name or spec for spec in inputs[:3])
+        written = write_outputs(result, output, title=title)
     except KGError as error:
         raise _fail(error) from None
+    finally:
+        bar.close()
+    if result.skipped:
+        count = len(result.skipped)
+        typer.echo(f"kg: skipped {count} input{'s' * (count > 1)} (see the warnings)", err=True)
     typer.echo(str(result.summary))
     for kind, path in written.items():
         typer.echo(f"wrote {path} ({kind})")
