@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -68,20 +69,34 @@ def build_cli(
     Unusable files or JSON Lines records are skipped with a warning; the others are built.
     """
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
     from kg.pipeline import build, write_outputs
     from kg.store import open_store
 
-    # Drawn on a terminal only: quiet in pipes, logs and CI.
-    bar = tqdm(unit=" articles", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+    # Drawn on a terminal only (quiet in pipes, logs and CI); warnings are printed above it.
+    terminal = sys.stderr.isatty()
+    bar = tqdm(
+        file=sys.stderr,
+        disable=not terminal,
+        leave=False,
+        unit=" articles",
+        bar_format="{n_fmt} articles [{elapsed}, {rate_noinv_fmt}]",
+    )
 
     def progress(index: int, total: int, document: Document) -> None:
-        bar.total = total
+        if bar.total != total:
+            bar.total = total
+            bar.bar_format = (
+                "{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} articles "
+                "[{elapsed}<{remaining}, {rate_noinv_fmt}]"
+            )
         bar.update(index - bar.n)
 
     try:
-        dataset = open_store(store) if store is not None else None
-        result = build(inputs, max_bytes=max_bytes, store=dataset, progress=progress)
+        with logging_redirect_tqdm() if terminal else contextlib.nullcontext():
+            dataset = open_store(store) if store is not None else None
+            result = build(inputs, max_bytes=max_bytes, store=dataset, progress=progress)
         title = ", ".join(Path(spec).name or spec for spec in inputs[:3])
         written = write_outputs(result, output, title=title)
     except KGError as error:
