@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -43,7 +44,14 @@ def _root(
 
 @app.command("build")
 def build_cli(
-    files: Annotated[list[Path], typer.Argument(help="French article files (UTF-8 text).")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="French articles: UTF-8 text files, directories (their .txt and .jsonl files), "
+            "glob patterns ('corpus/**/*.txt') or JSON Lines files (.jsonl, one article a line).",
+            show_default=False,
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Directory for kg.ttl and kg.html.")
     ] = Path("out"),
@@ -52,24 +60,60 @@ def build_cli(
         Path | None,
         typer.Option(
             help="Build into this store directory (kept between runs; one named graph per "
-            "document, re-built documents replaced); the outputs then show the whole store."
+            "document: unchanged documents skipped, changed ones replaced); the outputs then "
+            "show the whole store."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild documents the store holds unchanged.")
+    ] = False,
 ) -> None:
-    """Build the graph of FILES: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph)."""
+    """Build the graph of INPUTS: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph).
+
+    Unusable files or JSON Lines records are skipped with a warning; the others are built.
+    """
+    from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
     from kg.pipeline import build, write_outputs
     from kg.store import open_store
 
+    # Drawn on a terminal only (quiet in pipes, logs and CI); warnings are printed above it.
+    terminal = sys.stderr.isatty()
+    bar = tqdm(
+        file=sys.stderr,
+        disable=not terminal,
+        leave=False,
+        unit=" articles",
+        bar_format="{n_fmt} articles [{elapsed}, {rate_noinv_fmt}]",
+    )
+
     def progress(index: int, total: int, document: Document) -> None:
-        if sys.stderr.isatty():
-            typer.echo(f"[{index}/{total}] {document.source or document.doc_id}", err=True)
+        if bar.total != total:
+            bar.total = total
+            bar.bar_format = (
+                "{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} articles "
+                "[{elapsed}<{remaining}, {rate_noinv_fmt}]"
+            )
+        bar.update(index - bar.n)
 
     try:
-        dataset = open_store(store) if store is not None else None
-        result = build(files, max_bytes=max_bytes, store=dataset, progress=progress)
-        written = write_outputs(result, output, title=", ".join(f.name for f in files[:3]))
+        with logging_redirect_tqdm() if terminal else contextlib.nullcontext():
+            dataset = open_store(store) if store is not None else None
+            result = build(
+                inputs, max_bytes=max_bytes, store=dataset, progress=progress, force=force
+            )
+        title = ", ".join(Path(spec).name or spec for spec in inputs[:3])
+        written = write_outputs(result, output, title=title)
     except KGError as error:
         raise _fail(error) from None
+    finally:
+        bar.close()
+    if result.skipped:
+        count = len(result.skipped)
+        typer.echo(f"kg: skipped {count} input{'s' * (count > 1)} (see the warnings)", err=True)
+    if result.unchanged:
+        typer.echo(f"{len(result.unchanged)} document(s) unchanged in the store, not rebuilt")
     typer.echo(str(result.summary))
     for kind, path in written.items():
         typer.echo(f"wrote {path} ({kind})")

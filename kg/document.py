@@ -18,7 +18,14 @@ from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE_STOP_WORDS
 from kg.errors import InputError
 from kg.model import Document
 
-__all__ = ["MAX_BYTES", "check_language", "document_id", "make_document", "read_document"]
+__all__ = [
+    "MAX_BYTES",
+    "check_language",
+    "document_id",
+    "make_document",
+    "read_document",
+    "safe_id",
+]
 
 #: Articles larger than this are refused: a news article is tens of kB, not megabytes.
 MAX_BYTES = 1_000_000
@@ -47,7 +54,14 @@ _SHORT_TEXT = 30
 
 def document_id(name: str) -> str:
     """A stable, IRI-safe identifier from a file name: ``fr-microsoft-mai-openai``."""
-    stem = Path(name).stem if name else "document"
+    return safe_id(Path(name).stem if name else "document")
+
+
+def safe_id(stem: str) -> str:
+    """``stem`` made IRI-safe the way ``document_id`` does it: ``Dépêche 12`` -> ``depeche-12``.
+
+    Text without any ASCII letter or digit gets a stable hash instead.
+    """
     stem = stem.replace("’", "'")
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_stem).strip("-").lower()

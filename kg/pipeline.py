@@ -1,4 +1,4 @@
-"""The one place where the stages are wired: files -> documents -> extractions -> RDF."""
+"""The one place where the stages are wired: inputs -> documents -> extractions -> RDF."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import RDF, Dataset, Graph
 
-from kg.document import MAX_BYTES, read_document
+from kg.document import MAX_BYTES
 from kg.errors import OutputError
 from kg.extract import extract
 from kg.fingerprint import build_hash
 from kg.graph import to_networkx
+from kg.inputs import Skipped, read_inputs
 from kg.io import write_files_atomic
 from kg.model import Document, Extraction
 from kg.nlp import load_pipeline, mask_codes
@@ -65,13 +66,16 @@ class BuildResult:
 
     ``dataset`` is the store the documents were built into (one named graph per document);
     ``graph`` is the union of all its graphs as an in-memory rdflib ``Graph``, made on first
-    use (for Turtle, networkx, evaluation): queries go to the store itself.
+    use (for Turtle, networkx, evaluation): queries go to the store itself. ``skipped`` are
+    the inputs ``build`` left out because they could not be used.
     """
 
     extractions: tuple[Extraction, ...]
     dataset: Dataset
     #: ids of the documents found unchanged in the store and not rebuilt
     unchanged: tuple[str, ...] = ()
+    #: inputs (files, JSON Lines records) that could not be read, with why
+    skipped: tuple[Skipped, ...] = ()
 
     @functools.cached_property
     def graph(self) -> Graph:
@@ -152,18 +156,22 @@ def build(
     progress: Progress | None = None,
     force: bool = False,
 ) -> BuildResult:
-    """Build the knowledge graph of the article files ``paths`` (into ``store``, if given).
+    """Build the knowledge graph of the articles ``paths`` names (into ``store``, if given).
 
-    Every file is read and checked before any extraction starts, so a bad input fails fast
-    with an ``InputError`` and nothing is produced.
+    ``paths`` are files, directories, glob patterns or JSON Lines files (``kg.inputs``). Every
+    input is read and checked before any extraction starts: an unusable file or record is
+    skipped with a warning and listed in ``BuildResult.skipped``; a spec naming no file, or no
+    usable input at all, fails fast with an ``InputError`` and nothing is produced.
     """
-    documents = [read_document(p, max_bytes=max_bytes) for p in paths]
+    inputs = read_inputs(paths, max_bytes=max_bytes)
+    documents = inputs.documents
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.doc_id in seen and seen[doc.doc_id] != doc.text:
             log.warning("two inputs share the document id %r; their graphs merge", doc.doc_id)
         seen[doc.doc_id] = doc.text
-    return build_documents(documents, store=store, progress=progress, force=force)
+    result = build_documents(documents, store=store, progress=progress, force=force)
+    return replace(result, skipped=inputs.skipped)
 
 
 def write_outputs(

@@ -54,3 +54,17 @@ def directory(tmp: Path) -> Path:
     path.mkdir()
     (path / "inside.txt").write_text(FRENCH, encoding="utf-8")
     return path
+
+
+def empty_directory(tmp: Path) -> Path:
+    """A directory holding files, none of them .txt or .jsonl."""
+    path = tmp / "articles"
+    (path / "sub").mkdir(parents=True)
+    (path / "sub" / "notes.md").write_text(FRENCH, encoding="utf-8")
+    return path
+
+
+def no_match(tmp: Path) -> Path:
+    """A glob pattern that matches no file."""
+    (tmp / "article.md").write_text(FRENCH, encoding="utf-8")
+    return tmp / "*.txt"

@@ -6,6 +6,8 @@ only ``python -m kg --help`` and one build with the ``kg`` console script use su
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import shutil
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import DCTERMS, RDF, Graph
 from typer.testing import CliRunner, Result
 
 from kg.cli import app
@@ -23,7 +25,7 @@ from kg.evaluate import evaluate, format_report
 from kg.ontology import KG
 from kg.rdf import to_turtle
 from kg.sparql import load_graph
-from tests.inputs import ENGLISH, FRENCH, GERMAN, directory, missing, write
+from tests.inputs import ENGLISH, FRENCH, GERMAN, empty_directory, missing, no_match, write
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildResult
@@ -55,7 +57,8 @@ SUMMARY = re.compile(
 #: id -> (make the bad input in a directory, what the error line must say)
 BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
     "missing": (missing, ("absent.txt: no such file",)),
-    "directory": (directory, ("articles: is a directory",)),
+    "empty-directory": (empty_directory, ("articles: a directory without .txt or .jsonl",)),
+    "glob-matching-nothing": (no_match, ("*.txt: no file matches this pattern",)),
     "empty": (write(b""), ("article.txt: the file is empty",)),
     "whitespace": (write(b" \n\t\r\n  \n"), ("article.txt: the file contains only whitespace",)),
     "latin-1": (
@@ -137,13 +140,65 @@ def test_cli_build_bad_input_fails_cleanly(tmp_path: Path, case: str, previous: 
     assert out.exists() == previous
 
 
-@pytest.mark.parametrize("bad_first", [True, False], ids=["bad-first", "bad-second"])
-def test_cli_build_one_bad_input_of_two_writes_nothing(tmp_path: Path, bad_first: bool) -> None:
+#: Invented articles for the builds over several inputs (small: each build extracts them).
+BRIVAEL = (
+    "La société Brivael a levé dix millions d’euros auprès du fonds Cassiopée Partenaires. "
+    "Son directeur général, Jean Morvan, veut ouvrir une usine à Lorient.\n"
+)
+ORVANNE = (
+    "La banque Orvanne a annoncé une hausse de son bénéfice. Elle prévoit de recruter "
+    "trois cents personnes en France."
+)
+
+
+def _documents(graph_file: Path) -> dict[str, str]:
+    """doc id -> source of every kg:Document of a built graph."""
+    graph = Graph().parse(graph_file)
+    return {
+        str(doc).rsplit("/", 1)[1]: str(graph.value(doc, KG.sourcePath))
+        for doc in graph.subjects(RDF.type, KG.Document)
+    }
+
+
+def test_cli_build_skips_bad_input_and_goes_on(nlp: object, tmp_path: Path) -> None:
+    """A bad file among good ones is skipped (issue 8): the good one is built, exit 0."""
     bad = write(ENGLISH.encode())(tmp_path)
-    inputs = [bad, EXAMPLE] if bad_first else [EXAMPLE, bad]
+    good = tmp_path / "brivael.txt"
+    good.write_text(BRIVAEL, encoding="utf-8")
     out = tmp_path / "out"
-    _assert_user_error(_invoke("build", *inputs, "-o", out), "article.txt", "French")
-    assert not out.exists()
+    result = _invoke("build", bad, good, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "kg: skipped 1 input (see the warnings)\n"
+    assert result.stdout.startswith("1 document(s): ")
+    assert _documents(out / "kg.ttl") == {"brivael": "brivael.txt"}
+
+
+def test_cli_build_directory_with_bad_jsonl_line(
+    nlp: object, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "fils").mkdir(parents=True)
+    (corpus / "brivael.txt").write_text(BRIVAEL, encoding="utf-8")
+    lines = [
+        json.dumps(
+            {"id": "orvanne", "date": "2025-03-06", "url": "https://x.test/o", "text": ORVANNE}
+        ),
+        '{"id": "cassé", "text":',
+    ]
+    (corpus / "fils" / "depeches.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _invoke("build", corpus, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "kg: skipped 1 input (see the warnings)\n"
+    assert result.stdout.startswith("2 document(s): ")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"skipped {corpus / 'fils' / 'depeches.jsonl'}:2: not valid JSON: "
+        "Expecting value (column 24)"
+    ]
+    assert _documents(out / "kg.ttl") == {"brivael": "brivael.txt", "orvanne": "https://x.test/o"}
+    dates = Graph().parse(out / "kg.ttl").objects(predicate=DCTERMS.date)
+    assert [str(d) for d in dates] == ["2025-03-06"]
 
 
 def test_cli_build_max_bytes_option(tmp_path: Path) -> None:

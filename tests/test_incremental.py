@@ -96,18 +96,25 @@ def test_force_rebuilds_unchanged_documents_to_the_same_triples(nlp: object) -> 
     assert _quads(store) == before
 
 
-def test_cli_remove_drops_one_document_and_nothing_else(nlp: object, tmp_path: Path) -> None:
+def test_cli_rebuild_skips_unchanged_and_remove_drops_one_document(
+    nlp: object, tmp_path: Path
+) -> None:
     for name, text in (("first", FIRST), ("second", SECOND)):
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     store_dir = tmp_path / "store"
     runner = CliRunner()
-    built = runner.invoke(
-        app,
-        ["build", str(tmp_path / "first.txt"), str(tmp_path / "second.txt"),
-         "-o", str(tmp_path / "out"), "--store", str(store_dir)],
-    )  # fmt: skip
+    built_args = [
+        "build", str(tmp_path / "first.txt"), str(tmp_path / "second.txt"),
+        "-o", str(tmp_path / "out"), "--store", str(store_dir),
+    ]  # fmt: skip
+    built = runner.invoke(app, built_args)
     assert built.exit_code == 0, built.output
-    gc.collect()  # the in-process command's store (rdflib objects hold cycles) lets go its lock
+    for flags, unchanged in (([], True), (["--force"], False)):
+        gc.collect()  # the in-process command's store (rdflib objects hold cycles) lets go
+        again = runner.invoke(app, [*built_args, *flags])
+        assert again.exit_code == 0, again.output
+        assert ("2 document(s) unchanged in the store" in again.stdout) is unchanged
+    gc.collect()
     store = open_store(store_dir, create=False)
     second = _quads(store, "second")
     del store
