@@ -38,10 +38,13 @@ def entity_key(label: str, lex: Lexicon | None = None) -> str:
 
     >>> entity_key("Open Lab"), entity_key("OpenLab Inc."), entity_key("Nexaria Cloud")
     ('openlab', 'openlab', 'nexariacloud')
+    >>> entity_key("Helio S.A.S."), entity_key("Helio SA")
+    ('helio', 'helio')
     """
     words = unicodedata.normalize("NFKD", label).casefold().replace("’", "'").split()
     suffixes = lex.legal_suffixes if lex else frozenset({"inc", "inc.", "sa", "sas", "ltd"})
-    while len(words) > 1 and words[-1].strip(",") in suffixes:
+    # "S.A.S." is "SAS": a suffix is compared without its dots
+    while len(words) > 1 and words[-1].strip(",").replace(".", "") in suffixes:
         words.pop()
     key = "".join(c for w in words for c in w if c.isalnum() and not unicodedata.combining(c))
     return key or "x" + hashlib.sha256(label.encode()).hexdigest()[:16]
