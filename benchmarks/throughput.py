@@ -84,8 +84,11 @@ class Result:
         return self.words / self.seconds
 
 
-def load_texts(paths: Sequence[Path], *, popcorn: bool, limit: int | None) -> list[Text]:
-    """POPCORN's French test texts (the first ``limit``), the example article, then ``paths``."""
+def load_texts(
+    paths: Sequence[Path], *, popcorn: bool, limit: int | None, total: int = 0
+) -> list[Text]:
+    """POPCORN's French test texts (the first ``limit``), the example article, ``paths``, then
+    texts made from templates (``templates_fr.py``) until there are ``total``."""
     texts: list[Text] = []
     if popcorn:
         if not POPCORN.is_file():
@@ -96,6 +99,12 @@ def load_texts(paths: Sequence[Path], *, popcorn: bool, limit: int | None) -> li
         texts.append(Text("fr-microsoft-mai-openai", EXAMPLE.read_text("utf-8"), EXAMPLE.name))
     for path in paths:
         texts.append(Text(path.stem, path.read_text(encoding="utf-8"), path.name))
+    if len(texts) < total:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from templates_fr import texts as template_texts
+
+        made = template_texts(total - len(texts))
+        texts += [Text(doc_id, text, "templates_fr") for doc_id, text in made]
     if not texts:
         sys.exit("throughput: no texts")
     return texts
@@ -196,6 +205,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-popcorn", action="store_true", help="only the --texts files")
     parser.add_argument("--no-turtle", action="store_true", help="skip the Turtle stage")
     parser.add_argument("--no-stock", action="store_true", help="skip stock spaCy")
+    parser.add_argument(
+        "--total", type=int, default=0, help="add template texts until there are N texts"
+    )
+    parser.add_argument(
+        "--n-process", type=int, default=1, help="parsing processes, for spaCy and kg alike"
+    )
+    parser.add_argument(
+        "--warmup", type=int, help="warm up on the first N texts only (default: all)"
+    )
     parser.add_argument("--min-ratio", type=float, default=MIN_RATIO)
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when kg build's ratio is below --min-ratio"
@@ -217,29 +235,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kg.pipeline import build_documents
     from kg.rdf import to_turtle
 
-    texts = load_texts(args.texts, popcorn=not args.no_popcorn, limit=args.limit)
+    texts = load_texts(args.texts, popcorn=not args.no_popcorn, limit=args.limit, total=args.total)
     documents = [make_document(t.text, doc_id=t.doc_id, source=t.source) for t in texts]
     raw = [t.text for t in texts]
     words = word_count(texts)
     print(f"{len(texts)} texts, {words:,} words; loading models", file=sys.stderr, flush=True)
 
     nlp = load_pipeline()
+    n = args.n_process
+    pipe = {"n_process": n, "batch_size": 64}  # as build_documents sends them
     stages: list[Stage] = []
     if not args.no_stock:
         stock = spacy.load(MODEL)
-        stages.append(Stage("spaCy stock", lambda: consume(stock.pipe(raw))))
-    stages.append(Stage("spaCy (kg)", lambda: consume(nlp.pipe(raw)), baseline=True))
-    stages.append(Stage("kg build", lambda: build_documents(documents)))
+        stages.append(Stage("spaCy stock", lambda: consume(stock.pipe(raw, **pipe))))
+    stages.append(Stage("spaCy (kg)", lambda: consume(nlp.pipe(raw, **pipe)), baseline=True))
+    stages.append(Stage("kg build", lambda: build_documents(documents, n_process=n)))
     if not args.no_turtle:
-        turtle = Stage("kg build + Turtle", lambda: to_turtle(build_documents(documents).graph))
+        turtle = Stage(
+            "kg build + Turtle",
+            lambda: to_turtle(build_documents(documents, n_process=n).graph),
+        )
         stages.append(turtle)
 
-    # Warm-up: one untimed run of every stage on all the texts. The first pass of a pipeline
-    # over new texts is much slower (each new word is added to its vocabulary, buffers grow),
-    # and the first extraction loads the ontology and lexicons and compiles patterns.
+    # Warm-up: one untimed run of every stage (on all the texts, or the first --warmup). The
+    # first pass of a pipeline over new texts is much slower (each new word is added to its
+    # vocabulary, buffers grow), and the first extraction loads the ontology and lexicons and
+    # compiles patterns.
     print("warm-up", file=sys.stderr, flush=True)
+    few = documents[: args.warmup] if args.warmup else documents
     for stage in stages:
-        stage.run()
+        if args.warmup and stage.name.startswith("kg"):
+            build_documents(few, n_process=n)
+        elif args.warmup:
+            consume(nlp.pipe([d.text for d in few], **pipe))
+        else:
+            stage.run()
 
     results = measure(stages, words, args.repeat)
     baseline = next(r for r, s in zip(results, stages, strict=True) if s.baseline)
@@ -251,9 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kg build": " (`build_documents`: parse + rules + RDF graph)",
         "kg build + Turtle": " (+ `to_turtle`)",
     }
+    processes = "one process" if n == 1 else f"{n} parsing processes (`n_process`)"
     print(
         f"\n{len(texts)} texts ({words:,} words), median of {args.repeat} repeats, "
-        "one process, after a warm-up run of every stage."
+        f"{processes}, after a warm-up run of every stage."
     )
     print(f"Machine: {machine(nlp.meta)}\n")
     print(table(results, baseline, notes))

@@ -67,6 +67,9 @@ def build_cli(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild documents the store holds unchanged.")
     ] = False,
+    processes: Annotated[
+        int, typer.Option("--processes", "-j", min=1, help="Parsing processes (spaCy).")
+    ] = 1,
 ) -> None:
     """Build the graph of INPUTS: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph).
 
@@ -101,7 +104,12 @@ def build_cli(
         with logging_redirect_tqdm() if terminal else contextlib.nullcontext():
             dataset = open_store(store) if store is not None else None
             result = build(
-                inputs, max_bytes=max_bytes, store=dataset, progress=progress, force=force
+                inputs,
+                max_bytes=max_bytes,
+                store=dataset,
+                progress=progress,
+                force=force,
+                n_process=processes,
             )
         title = ", ".join(Path(spec).name or spec for spec in inputs[:3])
         written = write_outputs(result, output, title=title)
