@@ -68,7 +68,8 @@ def build_cli(
         bool, typer.Option("--force", help="Rebuild documents the store holds unchanged.")
     ] = False,
     processes: Annotated[
-        int, typer.Option("--processes", "-j", min=1, help="Parsing processes (spaCy).")
+        int,
+        typer.Option("--processes", "-j", min=1, help="Worker processes (each parses, extracts)."),
     ] = 1,
 ) -> None:
     """Build the graph of INPUTS: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph).

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import RDF, Dataset, Graph
 
+from kg import workers
 from kg.document import MAX_BYTES
 from kg.errors import OutputError
 from kg.extract import extract
@@ -22,7 +25,7 @@ from kg.model import Document, Extraction
 from kg.nlp import load_pipeline, mask_codes
 from kg.ontology import KG, load_ontology
 from kg.rdf import document_iri, to_rdf, to_turtle
-from kg.store import open_store, put_graph, union_graph
+from kg.store import open_store, put_graph, put_ntriples, union_graph
 from kg.viz import to_html
 
 __all__ = [
@@ -37,8 +40,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Texts sent to a parsing process at a time (spaCy's default is 1,000 for n_process > 1:
-#: short news articles keep every process busy with less).
+#: Documents sent to a worker process at a time.
 _BATCH_SIZE = 64
 
 #: Called after each document with (index from 1, total, document).
@@ -119,6 +121,15 @@ def stored_build_hashes(dataset: Dataset) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in rows}  # type: ignore[index]
 
 
+def _in_workers(documents: Sequence[Document], n_process: int) -> Iterator[tuple[Extraction, str]]:
+    """(extraction, N-Triples) of each document, in order, made by ``n_process`` workers."""
+    batches = [documents[i : i + _BATCH_SIZE] for i in range(0, len(documents), _BATCH_SIZE)]
+    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+    with context.Pool(n_process, initializer=workers.start_worker) as pool:
+        for batch in pool.imap(workers.extract_batch, batches):
+            yield from batch
+
+
 def build_documents(
     documents: Sequence[Document],
     *,
@@ -129,8 +140,9 @@ def build_documents(
 ) -> BuildResult:
     """Extract every document into its own named graph of ``store`` (default: a new one).
 
-    ``n_process`` parsing processes (spaCy's ``nlp.pipe``; the model is loaded once in each)
-    feed kg's rules in this one.
+    With ``n_process`` > 1, worker processes (``kg.workers``; the model loaded once in each)
+    parse, extract and write each document's graph, and this process stores them in order:
+    the same graph as one process.
 
     A document already in the store is replaced, in one transaction per document, unless its
     build hash (``kg.fingerprint.build_hash``: text, metadata, extractor) is the one stored:
@@ -143,10 +155,17 @@ def build_documents(
     if unchanged:
         log.info("%d document(s) unchanged in the store, not rebuilt", len(unchanged))
     extractions = []
-    if todo:
+    if todo and n_process > 1:
+        for index, (extraction, triples) in enumerate(_in_workers(todo, n_process), 1):
+            document = extraction.document
+            put_ntriples(dataset, document_iri(document.doc_id), triples)
+            extractions.append(extraction)
+            log.info("extracted %s (%d/%d)", document.doc_id, index, len(todo))
+            if progress:
+                progress(index, len(todo), document)
+    elif todo:
         nlp = load_pipeline()
-        texts = (mask_codes(d.text) for d in todo)
-        docs = nlp.pipe(texts, n_process=n_process, batch_size=_BATCH_SIZE)
+        docs = nlp.pipe(mask_codes(d.text) for d in todo)
         for index, (document, doc) in enumerate(zip(todo, docs, strict=True), 1):
             extraction = extract(document, doc)
             put_graph(dataset, document_iri(document.doc_id), to_rdf([extraction]))

@@ -31,6 +31,7 @@ __all__ = [
     "native",
     "open_store",
     "put_graph",
+    "put_ntriples",
     "remove_graph",
     "term",
     "union_graph",
@@ -98,11 +99,15 @@ def put_graph(dataset: Dataset, name: URIRef, graph: Graph) -> None:
     Readers see either the old graph or the new one, never a mix, and a crash midway leaves
     the old one in place.
     """
-    triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    put_ntriples(dataset, name, graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+
+
+def put_ntriples(dataset: Dataset, name: URIRef, triples: str) -> None:
+    """:func:`put_graph` for a graph already written as N-Triples (by a worker process)."""
     native(dataset).update(
         f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
     )
-    log.info("stored %d triples in graph %s", len(graph), name)
+    log.info("stored graph %s", name)
 
 
 def remove_graph(dataset: Dataset, name: URIRef) -> bool:

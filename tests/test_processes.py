@@ -1,4 +1,4 @@
-"""Parsing in several processes gives the very same graph as parsing in one."""
+"""Extraction in worker processes (kg.workers) gives the very same graph as in one process."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ TEXTS = [
 ]
 
 
-def test_two_parsing_processes_give_the_same_graph_as_one(nlp: object) -> None:
+def test_two_worker_processes_give_the_same_graph_as_one(nlp: object) -> None:
     documents = [make_document(t, doc_id=f"d{i}", source=f"d{i}.txt") for i, t in enumerate(TEXTS)]
     one = build_documents(documents)
     two = build_documents(documents, n_process=2)
