@@ -110,6 +110,16 @@ def load_texts(
     return texts
 
 
+def peak_memory() -> str:
+    """Peak resident memory of this process and of its largest child (the parsing workers)."""
+    import resource
+
+    main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = f", largest worker process {child:,.0f} MiB" if child else ""
+    return f"Peak memory: main process {main:,.0f} MiB{workers} (all stages)."
+
+
 def word_count(texts: Sequence[Text]) -> int:
     return sum(len(t.text.split()) for t in texts)
 
@@ -288,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"Machine: {machine(nlp.meta)}\n")
     print(table(results, baseline, notes))
+    print(f"\n{peak_memory()}")
     verdict = "ok" if ratio >= args.min_ratio else "BELOW the budget"
     print(
         f"\nkg build / spaCy (kg): {ratio:.2f} (budget >= {args.min_ratio:.2f}: {verdict}); "
