@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     nlp = load_pipeline()
     n = args.n_process
-    pipe = {"n_process": n, "batch_size": 64}  # as build_documents sends them
+    pipe = {"n_process": n, "batch_size": 64}  # the batches build_documents sends its workers
     stages: list[Stage] = []
     if not args.no_stock:
         stock = spacy.load(MODEL)

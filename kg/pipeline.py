@@ -16,16 +16,14 @@ from rdflib import RDF, Dataset, Graph
 from kg import workers
 from kg.document import MAX_BYTES
 from kg.errors import OutputError
-from kg.extract import extract
 from kg.fingerprint import build_hash
 from kg.graph import to_networkx
 from kg.inputs import Skipped, read_inputs
 from kg.io import write_files_atomic
 from kg.model import Document, Extraction
-from kg.nlp import load_pipeline, mask_codes
 from kg.ontology import KG, load_ontology
-from kg.rdf import document_iri, to_rdf, to_turtle
-from kg.store import open_store, put_graph, put_ntriples, union_graph
+from kg.rdf import document_iri, to_turtle
+from kg.store import open_store, put_ntriples, union_graph
 from kg.viz import to_html
 
 __all__ = [
@@ -121,8 +119,14 @@ def stored_build_hashes(dataset: Dataset) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in rows}  # type: ignore[index]
 
 
-def _in_workers(documents: Sequence[Document], n_process: int) -> Iterator[tuple[Extraction, str]]:
-    """(extraction, N-Triples) of each document, in order, made by ``n_process`` workers."""
+def _extracted(documents: Sequence[Document], n_process: int) -> Iterator[tuple[Extraction, str]]:
+    """(extraction, N-Triples) of each document, in order: made here, or by ``n_process``
+    worker processes in batches."""
+    if not documents:  # nothing to rebuild: the model is not even loaded
+        return
+    if n_process <= 1:
+        yield from workers.extract_documents(documents)
+        return
     batches = [documents[i : i + _BATCH_SIZE] for i in range(0, len(documents), _BATCH_SIZE)]
     context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
     with context.Pool(n_process, initializer=workers.start_worker) as pool:
@@ -150,30 +154,24 @@ def build_documents(
     """
     dataset = store if store is not None else open_store()
     stored = {} if force or store is None else stored_build_hashes(dataset)
-    todo = [d for d in documents if stored.get(str(document_iri(d.doc_id))) != build_hash(d)]
-    unchanged = tuple(d.doc_id for d in documents if d not in todo)
+    todo: list[Document] = []
+    unchanged: list[str] = []
+    for document in documents:
+        if stored.get(str(document_iri(document.doc_id))) == build_hash(document):
+            unchanged.append(document.doc_id)
+        else:
+            todo.append(document)
     if unchanged:
         log.info("%d document(s) unchanged in the store, not rebuilt", len(unchanged))
     extractions = []
-    if todo and n_process > 1:
-        for index, (extraction, triples) in enumerate(_in_workers(todo, n_process), 1):
-            document = extraction.document
-            put_ntriples(dataset, document_iri(document.doc_id), triples)
-            extractions.append(extraction)
-            log.info("extracted %s (%d/%d)", document.doc_id, index, len(todo))
-            if progress:
-                progress(index, len(todo), document)
-    elif todo:
-        nlp = load_pipeline()
-        docs = nlp.pipe(mask_codes(d.text) for d in todo)
-        for index, (document, doc) in enumerate(zip(todo, docs, strict=True), 1):
-            extraction = extract(document, doc)
-            put_graph(dataset, document_iri(document.doc_id), to_rdf([extraction]))
-            extractions.append(extraction)
-            log.info("extracted %s (%d/%d)", document.doc_id, index, len(todo))
-            if progress:
-                progress(index, len(todo), document)
-    return BuildResult(extractions=tuple(extractions), dataset=dataset, unchanged=unchanged)
+    for index, (extraction, triples) in enumerate(_extracted(todo, n_process), 1):
+        document = extraction.document
+        put_ntriples(dataset, document_iri(document.doc_id), triples)
+        extractions.append(extraction)
+        log.info("extracted %s (%d/%d)", document.doc_id, index, len(todo))
+        if progress:
+            progress(index, len(todo), document)
+    return BuildResult(extractions=tuple(extractions), dataset=dataset, unchanged=tuple(unchanged))
 
 
 def build(

@@ -227,22 +227,42 @@ def _native_cell(node: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> tuple
     return _cell(term(node))
 
 
-def _run_native(dataset: Dataset, text: str) -> QueryResult:
-    """Run ``text`` in Oxigraph itself: rows read straight from its terms, 2-3x faster than
-    through oxrdflib's rdflib terms on thousands of rows."""
-    result = native(dataset).query(text, use_default_graph_as_union=True)
-    if isinstance(result, ox.QueryBoolean):
-        answer = bool(result)
-        return QueryResult(("ask",), ((str(answer).lower(),),), ((answer,),), boolean=answer)
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("only SELECT and ASK queries give rows; use CONSTRUCT with kg export")
-    variables = tuple(v.value for v in result.variables)
-    cells = [[_native_cell(row[v]) for v in variables] for row in result]
+def _rows(variables: tuple[str, ...], cells: list[list[tuple[str, Value]]]) -> QueryResult:
     return QueryResult(
         variables=variables,
         rows=tuple(tuple(text for text, _ in row) for row in cells),
         values=tuple(tuple(value for _, value in row) for row in cells),
     )
+
+
+def _ask(answer: bool) -> QueryResult:
+    return QueryResult(("ask",), ((str(answer).lower(),),), ((answer,),), boolean=answer)
+
+
+_NOT_ROWS = "only SELECT and ASK queries give rows; use CONSTRUCT with kg export"
+
+
+def _run_native(dataset: Dataset, text: str) -> QueryResult:
+    """Run ``text`` in Oxigraph itself: rows read straight from its terms, 2-3x faster than
+    through oxrdflib's rdflib terms on thousands of rows."""
+    result = native(dataset).query(text, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return _ask(bool(result))
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(_NOT_ROWS)
+    variables = tuple(v.value for v in result.variables)
+    return _rows(variables, [[_native_cell(row[v]) for v in variables] for row in result])
+
+
+def _run_rdflib(graph: Graph, text: str) -> QueryResult:
+    """Run ``text`` with rdflib's engine, on a graph kept in rdflib."""
+    result = graph.query(text)
+    if result.type == "ASK":
+        return _ask(bool(result.askAnswer))
+    if result.type != "SELECT":
+        raise QueryError(_NOT_ROWS)
+    variables = tuple(str(v) for v in result.vars or ())
+    return _rows(variables, [[_cell(row[v]) for v in variables] for row in result])  # type: ignore[index]
 
 
 def _with_prefixes(text: str) -> tuple[str, int]:
@@ -322,24 +342,12 @@ def query(
     try:
         if oxigraph:
             return _run_native(target, full)
-        result = target.query(standard_form(full))
+        return _run_rdflib(target, standard_form(full))
     except QueryError:
         raise
     except Exception as exc:  # the engine's own errors (Oxigraph or rdflib), in one line
         _check(full, shift)  # a malformed query: say what and where
         raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0]}") from exc
-    if result.type == "ASK":
-        answer = bool(result.askAnswer)
-        return QueryResult(("ask",), ((str(answer).lower(),),), ((answer,),), boolean=answer)
-    if result.type != "SELECT":
-        raise QueryError("only SELECT and ASK queries give rows; use CONSTRUCT with kg export")
-    variables = tuple(str(v) for v in result.vars or ())
-    cells = [[_cell(row[v]) for v in variables] for row in result]  # type: ignore[index]
-    return QueryResult(
-        variables=variables,
-        rows=tuple(tuple(text for text, _ in row) for row in cells),
-        values=tuple(tuple(value for _, value in row) for row in cells),
-    )
 
 
 def format_table(result: QueryResult) -> str:

@@ -5,33 +5,31 @@ the store only loads finished graphs. Importable, so that workers never pickle c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from spacy.language import Language
+from collections.abc import Iterable, Iterator, Sequence
 
 from kg.extract import extract
 from kg.model import Document, Extraction
 from kg.nlp import load_pipeline, mask_codes
 from kg.rdf import to_rdf
 
-__all__ = ["extract_batch", "start_worker"]
-
-_nlp: Language | None = None
+__all__ = ["extract_batch", "extract_documents", "start_worker"]
 
 
 def start_worker() -> None:
-    """Load the pipeline of this process (a ``multiprocessing.Pool`` initializer)."""
-    global _nlp
-    _nlp = load_pipeline()
+    """Load the pipeline of this process, once (a ``multiprocessing.Pool`` initializer)."""
+    load_pipeline()  # cached: every later call in this process gets the same pipeline
 
 
-def extract_batch(documents: Sequence[Document]) -> list[tuple[Extraction, str]]:
-    """Each document's extraction and its graph in N-Triples, in order."""
-    nlp = _nlp or load_pipeline()
-    docs = nlp.pipe(mask_codes(d.text) for d in documents)
-    results = []
+def extract_documents(documents: Iterable[Document]) -> Iterator[tuple[Extraction, str]]:
+    """Each document's extraction and its graph in N-Triples, in order, as they are made."""
+    documents = list(documents)
+    docs = load_pipeline().pipe(mask_codes(d.text) for d in documents)
     for document, doc in zip(documents, docs, strict=True):
         extraction = extract(document, doc)
         triples = to_rdf([extraction]).serialize(format="nt", encoding="utf-8").decode("utf-8")
-        results.append((extraction, triples))
-    return results
+        yield extraction, triples
+
+
+def extract_batch(documents: Sequence[Document]) -> list[tuple[Extraction, str]]:
+    """:func:`extract_documents` of one batch, as a list a worker process can send back."""
+    return list(extract_documents(documents))

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from kg import pipeline
+from kg import workers
 from kg.cli import app
 from kg.document import make_document
 from kg.model import Document
@@ -49,8 +49,8 @@ def test_rebuilding_an_unchanged_corpus_does_no_extraction_and_changes_no_triple
     build_documents(documents, store=store)
     before = _quads(store)
 
-    monkeypatch.setattr(pipeline, "extract", lambda *_: pytest.fail("a document was extracted"))
-    monkeypatch.setattr(pipeline, "load_pipeline", lambda: pytest.fail("the model was loaded"))
+    monkeypatch.setattr(workers, "extract", lambda *_: pytest.fail("a document was extracted"))
+    monkeypatch.setattr(workers, "load_pipeline", lambda: pytest.fail("the model was loaded"))
     again = build_documents(documents, store=store)
     assert again.extractions == () and again.unchanged == ("first", "second")
     assert _quads(store) == before
