@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 
@@ -62,10 +63,13 @@ def merge_hyphenated(doc: Doc) -> Doc:
     and the parser then cuts sentences inside them. A hyphen with no space on either side
     joins its neighbours into one token.
     """
+    if "-" not in doc.text:
+        return doc
     spans = []
+    tokens = list(doc)
     i = 1
     while i < len(doc) - 1:
-        tok = doc[i]
+        tok = tokens[i]
         if (
             tok.text == "-"
             and not doc[i - 1].whitespace_
@@ -117,8 +121,8 @@ def sentence_hints(doc: Doc) -> Doc:
     punctuation followed by a word that is not lower-case. Deciding this by rule keeps the
     parser from cutting sentences inside names it does not know.
     """
-    for i in range(1, len(doc)):
-        previous, token = doc[i - 1], doc[i]
+    tokens = list(doc)  # one Token object each: indexing a Doc makes a new one every time
+    for previous, token in itertools.pairwise(tokens):
         if token.is_space:
             token.is_sent_start = False
         elif "\n" in previous.text or "\n" in previous.whitespace_:

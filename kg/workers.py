@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from kg.extract import extract
 from kg.model import Document, Extraction
 from kg.nlp import load_pipeline, mask_codes
-from kg.rdf import to_rdf
+from kg.rdf import to_ntriples
 
 __all__ = ["extract_batch", "extract_documents", "start_worker"]
 
@@ -26,8 +26,7 @@ def extract_documents(documents: Iterable[Document]) -> Iterator[tuple[Extractio
     docs = load_pipeline().pipe(mask_codes(d.text) for d in documents)
     for document, doc in zip(documents, docs, strict=True):
         extraction = extract(document, doc)
-        triples = to_rdf([extraction]).serialize(format="nt", encoding="utf-8").decode("utf-8")
-        yield extraction, triples
+        yield extraction, to_ntriples(extraction)
 
 
 def extract_batch(documents: Sequence[Document]) -> list[tuple[Extraction, str]]:

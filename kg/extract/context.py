@@ -17,6 +17,7 @@ from kg.extract.syntax import (
     is_plural,
     naming_noun,
     subjects,
+    tokens,
     verb_lemmas,
 )
 from kg.model import Evidence
@@ -50,6 +51,13 @@ class Context:
         self.resolution = resolution
         self.onto = onto
         self.sentence = sentence_of_tokens(doc)
+        #: sentence index -> (first token, end token)
+        self.sentence_bounds: dict[int, tuple[int, int]] = {}
+        for i, index in enumerate(self.sentence):
+            if index < 0:  # a blank sentence
+                continue
+            start, _ = self.sentence_bounds.get(index, (i, i))
+            self.sentence_bounds[index] = (start, i + 1)
         self.quantities = quantities
         self._by_sentence: dict[int, list[Quantity]] = defaultdict(list)
         for q in quantities:
@@ -75,6 +83,11 @@ class Context:
             name: frozenset(fold_word(c) for c in cues) for name, cues in onto.modality_cues.items()
         }
 
+    def sentence_tokens(self, index: int) -> list[Token]:
+        """The tokens of sentence ``index`` (none for an unknown index)."""
+        start, end = self.sentence_bounds.get(index, (0, 0))
+        return tokens(self.doc)[start:end]
+
     def _name_cue_nouns(self, cue_nouns: CueIndex | None) -> None:
         """'la banque BNP Paribas', 'le modèle X': the cue noun stands for the name after it.
 
@@ -97,7 +110,7 @@ class Context:
                 for i in range(cue, start):  # the whole naming phrase stands for the name
                     if i not in self.token_key and doc[i].pos_ in ("NOUN", "ADJ", "PROPN"):
                         self.token_key[i] = self.token_key[start]
-        for tok in doc:
+        for tok in tokens(doc):
             if tok.i in self.token_key or not is_cue(tok.i):
                 continue
             # "Keen-3, un modèle de langage ...": the noun describes the name before the comma
@@ -281,8 +294,10 @@ class Context:
     def vote_coordinated(self) -> None:
         """'Nvidia et Salesforce participent': coordinated names are usually of one kind, so a
         name with nothing to say about itself takes the class of a firmly typed conjunct."""
-        pairs = {(self.key(t.head), self.key(t)) for t in self.doc if t.dep_ == "conj"}
-        for tok in self.doc:  # the surface "A et B" / "A, B" too: the parser often misses it
+        pairs = {(self.key(t.head), self.key(t)) for t in tokens(self.doc) if t.dep_ == "conj"}
+        for tok in tokens(
+            self.doc
+        ):  # the surface "A et B" / "A, B" too: the parser often misses it
             if tok.text in ("et", ",") and 0 < tok.i < len(self.doc) - 1:
                 pairs.add((self.key(self.doc[tok.i - 1]), self.key(self.doc[tok.i + 1])))
         for a, b in sorted(pairs, key=str):
@@ -347,11 +362,10 @@ class Context:
         ]
         if "Cnd" in moods:
             return "Reported"
-        sentence = self.sentence[trigger.i]
+        reported = self.modality_cues.get("Reported", frozenset())
         if any(
-            fold_word(t.text) in self.modality_cues.get("Reported", set())
-            for t in self.doc
-            if self.sentence[t.i] == sentence and t.pos_ == "ADP"
+            t.pos_ == "ADP" and fold_word(t.text) in reported
+            for t in self.sentence_tokens(self.sentence[trigger.i])
         ):
             return "Reported"
         return "Asserted"

@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from kg.extract.context import Context
 from kg.extract.quantities import Quantity
-from kg.extract.syntax import CueIndex, clause_head, fold_word, subjects
+from kg.extract.syntax import CueIndex, clause_head, fold_word, subjects, tokens
 from kg.model import Evidence, Fact, Value
 from kg.ontology import Ontology
 
@@ -117,10 +117,10 @@ class _FactFinder:
         ctx, doc = self.ctx, self.ctx.doc
         drafts: dict[tuple[str, int], _Draft] = {}
         self.triggers_in: dict[int, list[tuple[int, str]]] = {}
-        for tok in doc:
+        for tok in tokens(doc):
             for _end, cls in self.triggers.match(doc, tok.i):
                 self.triggers_in.setdefault(ctx.sentence[tok.i], []).append((tok.idx, cls))
-        for tok in doc:
+        for tok in tokens(doc):
             for _end, cls in self.triggers.match(doc, tok.i):
                 sentence = ctx.sentence[tok.i]
                 if sentence < 0:
@@ -241,7 +241,7 @@ class _FactFinder:
         """'menée par X', 'auprès de X, Y et Z': fillers introduced by the roles' cues."""
         ctx, doc = self.ctx, self.ctx.doc
         roles = []
-        for tok in doc:
+        for tok in tokens(doc):
             if ctx.sentence[tok.i] != sentence:
                 continue
             for end, prop in self.role_preps[cls].match(doc, tok.i):
@@ -263,9 +263,7 @@ class _FactFinder:
         for role, key in draft.roles:
             ctx.vote(key, ctx.onto.properties[role].range)
         keys = {k for _, k in draft.roles}
-        role_tokens = [
-            t for t in ctx.doc if ctx.sentence[t.i] == draft.sentence and ctx.key(t) in keys
-        ]
+        role_tokens = [t for t in ctx.sentence_tokens(draft.sentence) if ctx.key(t) in keys]
         chars = [c for q in ctx.quantities_in(draft.sentence) for c in (q.start, q.end)]
         return Fact(
             cls=draft.cls,
@@ -431,11 +429,9 @@ def find_quotes(ctx: Context) -> list[Fact]:
         speakers: list[str] = []
         verbs = [
             t
-            for t in doc
-            if ctx.sentence[t.i] in around
-            and t.idx not in inside
-            and t.pos_ in ("VERB", "AUX")
-            and speech.match(doc, t.i)
+            for index in around
+            for t in ctx.sentence_tokens(index)
+            if t.idx not in inside and t.pos_ in ("VERB", "AUX") and speech.match(doc, t.i)
         ]
         for verb in verbs:
             speakers.extend(k for k in ctx.keys_of(subjects(verb)) if k not in speakers)
@@ -457,9 +453,7 @@ def find_quotes(ctx: Context) -> list[Fact]:
                 earlier = ctx.subjects_by_sentence.get(sentence - 1, [])
                 speakers.extend(k for k in earlier if ctx.classes[k][0] == "Person")
         if not speakers:
-            selon = [
-                t for t in doc if ctx.sentence[t.i] == sentence and fold_word(t.text) == "selon"
-            ]
+            selon = [t for t in ctx.sentence_tokens(sentence) if fold_word(t.text) == "selon"]
             for t in selon:
                 found = ctx.mention_after(t.i + 1, sentence)
                 if found:

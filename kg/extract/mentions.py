@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.syntax import CueIndex, clause_head, fold_word, is_plural, naming_noun
+from kg.extract.syntax import CueIndex, clause_head, fold_word, is_plural, naming_noun, tokens
 from kg.lexicon import Lexicon
 from kg.model import Mention
 from kg.nlp import CODE_PATTERN, ORDINAL_PATTERN
@@ -128,7 +128,7 @@ class _Finder:
         # words seen capitalised somewhere other than at a sentence start: real names
         self.mid_sentence_words = {
             _surface(text, t)
-            for t in doc
+            for t in tokens(doc)
             if t.i not in self.first_of_sentence and _surface(text, t)[:1].isupper()
         }
 
@@ -144,7 +144,7 @@ class _Finder:
             yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(ent.label_, start, end)]
 
     def from_shapes(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
-        for tok in self.doc:
+        for tok in tokens(self.doc):
             word = self.word(tok)
             if CODE_PATTERN.fullmatch(word) and not ORDINAL_PATTERN.match(word):
                 votes = [("Hardware", 1.0)] if _HARDWARE_SHAPE.match(word) else [("AIModel", 1.0)]
@@ -343,7 +343,7 @@ class _Finder:
     # -- descriptions -----------------------------------------------------------------
     def descriptions(self, taken: set[int]) -> Iterable[Mention]:
         doc = self.doc
-        for first in doc:
+        for first in tokens(doc):
             matches = self.cues.anaphoric.match(doc, first.i) if first.i not in taken else []
             if not matches:
                 continue

@@ -14,7 +14,7 @@ import functools
 from spacy.tokens import Token
 
 from kg.extract.context import Context
-from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word
+from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, tokens
 from kg.model import Relation
 from kg.ontology import Ontology
 from kg.resolve import decide_class
@@ -134,7 +134,7 @@ class _Extractor:
     # -- rules -------------------------------------------------------------------------
     def verbs(self) -> None:
         doc = self.ctx.doc
-        for tok in doc:
+        for tok in tokens(doc):
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
             for _, payload in self.cues.verbs.match(doc, tok.i):
@@ -176,7 +176,7 @@ class _Extractor:
 
     def nouns(self) -> None:
         doc = self.ctx.doc
-        for tok in doc:
+        for tok in tokens(doc):
             if tok.pos_ not in ("NOUN", "PROPN"):
                 continue
             for _, prop in self.cues.nouns.match(doc, tok.i):
@@ -200,7 +200,7 @@ class _Extractor:
     def inverse_nouns(self) -> None:
         """'Y, la maison mère de X' / 'la maison mère de X' (resolved to Y): X prop Y."""
         doc = self.ctx.doc
-        for tok in doc:
+        for tok in tokens(doc):
             for end, prop in self.cues.inverse_nouns.match(doc, tok.i):
                 owner = self.ctx.key(tok) or (
                     self.ctx.key(tok.head) if tok.dep_ == "appos" else None
@@ -218,7 +218,7 @@ class _Extractor:
         scientifique de Y', 'X, directrice de l'IA chez Y'. A former title ("ancien PDG",
         "ex-directrice") says nothing about today and is skipped."""
         ctx, doc = self.ctx, self.ctx.doc
-        for tok in doc:
+        for tok in tokens(doc):
             matches = self.cues.titles.match(doc, tok.i)
             longest = matches[0][0] if matches else 0
             # "directrice générale" is a CEO, not also a "directrice": the longest title wins
@@ -286,7 +286,7 @@ class _Extractor:
     def prepositions(self) -> None:
         """'derrière X' in a ranking, 'basée à X': the nearest fitting entity on the left."""
         ctx, doc = self.ctx, self.ctx.doc
-        for tok in doc:
+        for tok in tokens(doc):
             for end, prop in self.cues.prepositions.match(doc, tok.i):
                 sentence = ctx.sentence[tok.i]
                 needed = self.cues.context[prop]

@@ -18,6 +18,7 @@ __all__ = [
     "is_plural",
     "naming_noun",
     "subjects",
+    "tokens",
     "verb_lemmas",
 ]
 
@@ -63,6 +64,8 @@ class CueIndex:
 
     first_words: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     verb_stems: dict[str, list[str]] = field(default_factory=dict)
+    #: word -> payloads of the verb cues it inflects, filled as words are met
+    _inflections: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, cues: Iterable[tuple[str, str]]) -> CueIndex:
@@ -79,34 +82,49 @@ class CueIndex:
     def match(self, doc: Doc | Span, i: int) -> list[tuple[int, str]]:
         """Cues starting at token ``i``: ``(end_token, payload)``, longest first."""
         texts, lemmas = folded_words(doc)
+        text, lemma = texts[i], lemmas[i]
+        # called for every token by every extractor: most tokens start no cue, so leave early
+        entries = self.first_words.get(text, [])
+        if lemma != text:
+            entries = entries + self.first_words.get(lemma, [])
+        if not entries:
+            return (
+                [(i + 1, payload) for payload in self._inflected(text)] if self.verb_stems else []
+            )
         found: list[tuple[int, str]] = []
-        for first in {texts[i], lemmas[i]}:
-            for words, payload in self.first_words.get(first, ()):
-                end = i + len(words)
-                if end <= len(texts) and all(
-                    w in (texts[j], lemmas[j])
-                    for w, j in zip(words[1:], range(i + 1, end), strict=True)
-                ):
-                    found.append((end, payload))
+        for words, payload in entries:
+            end = i + len(words)
+            if end <= len(texts) and all(
+                w in (texts[j], lemmas[j])
+                for w, j in zip(words[1:], range(i + 1, end), strict=True)
+            ):
+                found.append((end, payload))
         if not found and self.verb_stems:
-            found = [(i + 1, payload) for payload in self._inflected(texts[i])]
+            found = [(i + 1, payload) for payload in self._inflected(text)]
         return sorted(set(found), key=lambda f: (-f[0], f[1])) if len(found) > 1 else found
 
     def _inflected(self, word: str) -> list[str]:
         """Payloads of verb cues ``word`` inflects: the tagger sometimes reads "valorise" as a
         noun and leaves it unlemmatised."""
-        for cut in range(1, min(6, len(word))):
-            stem, ending = word[:-cut], word[-cut:]
-            if ending in _VERB_ENDINGS and stem in self.verb_stems:
-                return self.verb_stems[stem]
-        return []
+        known = self._inflections.get(word)
+        if known is None:
+            known = self._inflections[word] = next(
+                (
+                    self.verb_stems[word[:-cut]]
+                    for cut in range(1, min(6, len(word)))
+                    if word[-cut:] in _VERB_ENDINGS and word[:-cut] in self.verb_stems
+                ),
+                [],
+            )
+        return known
 
 
 class _FoldCache:
-    """Folded words of the document being processed: one at a time, so one entry."""
+    """Tokens and folded words of the document being processed: one at a time, so one entry."""
 
     doc: Doc | None = None
     words: tuple[list[str], list[str]] = ([], [])
+    tokens: list[Token] = []  # noqa: RUF012 (one shared entry, replaced whole)
 
 
 def verb_lemmas(word: str) -> set[str]:
@@ -125,10 +143,21 @@ def folded_words(doc: Doc | Span) -> tuple[list[str], list[str]]:
     base = doc if isinstance(doc, Doc) else doc.doc
     if _FoldCache.doc is not base or len(_FoldCache.words[0]) != len(base):
         _FoldCache.doc = base
-        _FoldCache.words = ([fold_word(t.text) for t in base], [fold_word(t.lemma_) for t in base])
+        _FoldCache.tokens = list(base)
+        _FoldCache.words = (
+            [fold_word(t.text) for t in _FoldCache.tokens],
+            [fold_word(t.lemma_) for t in _FoldCache.tokens],
+        )
     if isinstance(doc, Span):
         return _FoldCache.words[0][doc.start : doc.end], _FoldCache.words[1][doc.start : doc.end]
     return _FoldCache.words
+
+
+def tokens(doc: Doc) -> list[Token]:
+    """The tokens of ``doc`` as a list made once per document: the extractors walk the whole
+    document a dozen times, and iterating a ``Doc`` makes new ``Token`` objects each time."""
+    folded_words(doc)
+    return _FoldCache.tokens
 
 
 def conjuncts(token: Token) -> list[Token]:
