@@ -69,8 +69,27 @@ def build_cli(
     ] = False,
     processes: Annotated[
         int,
-        typer.Option("--processes", "-j", min=1, help="Worker processes (each parses, extracts)."),
+        typer.Option(
+            "--processes",
+            "-j",
+            min=1,
+            help="Worker processes (each parses, extracts); with --scheduler local, Dask workers.",
+        ),
     ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Extract on a Dask cluster: its scheduler address (tcp://host:8786), or "
+            "'local' for a cluster of -j workers on this machine. Needs kg[dask].",
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --scheduler: where workers write their N-Quads shards, kept after the "
+            "build. A cluster of several machines needs a directory they all share.",
+        ),
+    ] = None,
 ) -> None:
     """Build the graph of INPUTS: writes DIR/kg.ttl (RDF) and DIR/kg.html (interactive graph).
 
@@ -111,6 +130,8 @@ def build_cli(
                 progress=progress,
                 force=force,
                 n_process=processes,
+                scheduler=scheduler,
+                shards=shards,
             )
         title = ", ".join(Path(spec).name or spec for spec in inputs[:3])
         written = write_outputs(result, output, title=title)

@@ -10,11 +10,14 @@ wrong and, where possible, what to do. The CLI prints it and exits with status 1
   * GoldFormatError   -- a gold TSV file does not follow the documented format
   * OntologyError     -- ontology.ttl is missing or inconsistent
   * ServerError       -- a SPARQL server cannot be started, or refuses what is sent to it
+  * ClusterError      -- a Dask cluster cannot be used (not installed, unreachable, no shared
+                         storage for its shards)
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ClusterError",
     "GoldFormatError",
     "InputError",
     "KGError",
@@ -51,3 +54,7 @@ class OntologyError(KGError):
 
 class ServerError(KGError):
     """The SPARQL server cannot be started (``kg serve``) or reached (``kg push``)."""
+
+
+class ClusterError(KGError):
+    """A Dask cluster cannot be used: Dask missing, scheduler unreachable, shards not shared."""

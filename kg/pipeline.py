@@ -76,6 +76,9 @@ class BuildResult:
 
     extractions: tuple[Extraction, ...]
     dataset: Dataset
+    #: ids of the documents built (the same as the extractions', except on a Dask cluster,
+    #: where the extractions stay on the workers)
+    built: tuple[str, ...] = ()
     #: ids of the documents found unchanged in the store and not rebuilt
     unchanged: tuple[str, ...] = ()
     #: inputs (files, JSON Lines records) that could not be read, with why
@@ -141,12 +144,17 @@ def build_documents(
     progress: Progress | None = None,
     force: bool = False,
     n_process: int = 1,
+    scheduler: str | None = None,
+    shards: str | Path | None = None,
 ) -> BuildResult:
     """Extract every document into its own named graph of ``store`` (default: a new one).
 
     With ``n_process`` > 1, worker processes (``kg.workers``; the model loaded once in each)
     parse, extract and write each document's graph, and this process stores them in order:
-    the same graph as one process.
+    the same graph as one process. With ``scheduler`` (a Dask scheduler address, or
+    ``"local"`` for a cluster of ``n_process`` workers here), the workers of a Dask cluster
+    write N-Quads shards (into ``shards``, see ``kg.cluster``) that this process bulk-loads:
+    the same graph again, but ``extractions`` stays empty.
 
     A document already in the store is replaced, in one transaction per document, unless its
     build hash (``kg.fingerprint.build_hash``: text, metadata, extractor) is the one stored:
@@ -163,6 +171,22 @@ def build_documents(
             todo.append(document)
     if unchanged:
         log.info("%d document(s) unchanged in the store, not rebuilt", len(unchanged))
+    if scheduler is not None:
+        from kg.cluster import build_on_cluster  # Dask is an optional dependency
+
+        counter = iter(range(1, len(todo) + 1))
+        built = build_on_cluster(
+            todo,
+            dataset,
+            scheduler=scheduler,
+            n_workers=n_process,
+            shard_dir=shards,
+            batch_size=_BATCH_SIZE,
+            progress=(lambda d: progress(next(counter), len(todo), d)) if progress else None,
+        )
+        return BuildResult(
+            extractions=(), dataset=dataset, built=tuple(built), unchanged=tuple(unchanged)
+        )
     extractions = []
     for index, (extraction, triples) in enumerate(_extracted(todo, n_process), 1):
         document = extraction.document
@@ -171,7 +195,12 @@ def build_documents(
         log.info("extracted %s (%d/%d)", document.doc_id, index, len(todo))
         if progress:
             progress(index, len(todo), document)
-    return BuildResult(extractions=tuple(extractions), dataset=dataset, unchanged=tuple(unchanged))
+    return BuildResult(
+        extractions=tuple(extractions),
+        dataset=dataset,
+        built=tuple(x.document.doc_id for x in extractions),
+        unchanged=tuple(unchanged),
+    )
 
 
 def build(
@@ -182,6 +211,8 @@ def build(
     progress: Progress | None = None,
     force: bool = False,
     n_process: int = 1,
+    scheduler: str | None = None,
+    shards: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the articles ``paths`` names (into ``store``, if given).
 
@@ -198,7 +229,13 @@ def build(
             log.warning("two inputs share the document id %r; their graphs merge", doc.doc_id)
         seen[doc.doc_id] = doc.text
     result = build_documents(
-        documents, store=store, progress=progress, force=force, n_process=n_process
+        documents,
+        store=store,
+        progress=progress,
+        force=force,
+        n_process=n_process,
+        scheduler=scheduler,
+        shards=shards,
     )
     return replace(result, skipped=inputs.skipped)
 

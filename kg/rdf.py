@@ -26,6 +26,7 @@ __all__ = [
     "document_iri",
     "entity_iri",
     "sentence_iri",
+    "to_nquads",
     "to_ntriples",
     "to_rdf",
     "to_turtle",
@@ -229,6 +230,13 @@ def to_ntriples(extraction: Extraction) -> str:
     """One extraction's graph as N-Triples, written straight from its triples: what worker
     processes send back, without building an rdflib ``Graph`` (a third of the cost)."""
     return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples(extraction))
+
+
+def to_nquads(extraction: Extraction) -> str:
+    """One extraction's graph as N-Quads, in the named graph of its document (a shard line
+    set that any store's bulk loader reads)."""
+    graph = document_iri(extraction.document.doc_id).n3()
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} {graph} .\n" for s, p, o in triples(extraction))
 
 
 def to_rdf(extractions: Iterable[Extraction], graph: Graph | None = None) -> Graph:

@@ -12,7 +12,7 @@ state, such as an entity's label, matches n times.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +27,7 @@ __all__ = [
     "graph_names",
     "is_store",
     "load_file",
+    "load_shard",
     "named_graph",
     "native",
     "open_store",
@@ -108,6 +109,32 @@ def put_ntriples(dataset: Dataset, name: URIRef, triples: str) -> None:
         f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
     )
     log.info("stored graph %s", name)
+
+
+def load_shard(dataset: Dataset, path: str | Path, graphs: Sequence[URIRef]) -> None:
+    """Store the N-Quads file ``path``, which holds the named graphs ``graphs`` (documents'
+    graphs written by worker processes), in one transaction: each replaces the graph of the
+    same name.
+
+    When none of them is in the store yet (a first build), Oxigraph's N-Quads loader reads the
+    file straight in; otherwise the old graphs are dropped and the new ones inserted in a
+    single SPARQL update, so readers and crashes never see half a document.
+    """
+    store = native(dataset)
+    try:
+        if not any(store.contains_named_graph(ox.NamedNode(str(g))) for g in graphs):
+            store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        else:
+            by_graph: dict[str, list[str]] = {f"<{g}>": [] for g in graphs}
+            for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+                by_graph.setdefault(str(quad.graph_name), []).append(f"{quad.triple} .")
+            drops = "".join(f"DROP SILENT GRAPH {g} ;\n" for g in by_graph)
+            blocks = ("GRAPH " + g + " {\n" + "\n".join(t) + "\n}" for g, t in by_graph.items())
+            store.update(drops + "INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    except (SyntaxError, OSError) as exc:
+        reason = next((line for line in str(exc).splitlines() if line.strip()), str(exc))
+        raise InputError(f"{path}: cannot load this N-Quads shard: {reason}") from exc
+    log.info("stored %d graph(s) from %s", len(graphs), path)
 
 
 def remove_graph(dataset: Dataset, name: URIRef) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -119,12 +120,16 @@ class CueIndex:
         return known
 
 
-class _FoldCache:
-    """Tokens and folded words of the document being processed: one at a time, so one entry."""
+class _FoldCache(threading.local):
+    """Tokens and folded words of the document being processed: one at a time, so one entry
+    (per thread: a Dask worker may run several tasks at once)."""
 
     doc: Doc | None = None
     words: tuple[list[str], list[str]] = ([], [])
-    tokens: list[Token] = []  # noqa: RUF012 (one shared entry, replaced whole)
+    tokens: list[Token] = []  # noqa: RUF012 (replaced whole, never mutated)
+
+
+_fold_cache = _FoldCache()
 
 
 def verb_lemmas(word: str) -> set[str]:
@@ -141,23 +146,23 @@ def folded_words(doc: Doc | Span) -> tuple[list[str], list[str]]:
     """Folded text and lemma of every token, computed once per document: the cue indexes look
     them up hundreds of times per sentence."""
     base = doc if isinstance(doc, Doc) else doc.doc
-    if _FoldCache.doc is not base or len(_FoldCache.words[0]) != len(base):
-        _FoldCache.doc = base
-        _FoldCache.tokens = list(base)
-        _FoldCache.words = (
-            [fold_word(t.text) for t in _FoldCache.tokens],
-            [fold_word(t.lemma_) for t in _FoldCache.tokens],
+    if _fold_cache.doc is not base or len(_fold_cache.words[0]) != len(base):
+        _fold_cache.doc = base
+        _fold_cache.tokens = list(base)
+        _fold_cache.words = (
+            [fold_word(t.text) for t in _fold_cache.tokens],
+            [fold_word(t.lemma_) for t in _fold_cache.tokens],
         )
     if isinstance(doc, Span):
-        return _FoldCache.words[0][doc.start : doc.end], _FoldCache.words[1][doc.start : doc.end]
-    return _FoldCache.words
+        return _fold_cache.words[0][doc.start : doc.end], _fold_cache.words[1][doc.start : doc.end]
+    return _fold_cache.words
 
 
 def tokens(doc: Doc) -> list[Token]:
     """The tokens of ``doc`` as a list made once per document: the extractors walk the whole
     document a dozen times, and iterating a ``Doc`` makes new ``Token`` objects each time."""
     folded_words(doc)
-    return _FoldCache.tokens
+    return _fold_cache.tokens
 
 
 def conjuncts(token: Token) -> list[Token]:
