@@ -30,7 +30,8 @@ __all__ = [
 #: Articles larger than this are refused: a news article is tens of kB, not megabytes.
 MAX_BYTES = 1_000_000
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+# "start-up" is one word (not the English "up"), "qu'il" one too
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 # Function words of each language that no other listed language shares: a handful of them
 # tells languages apart even on short texts.
 _STOP_WORDS = {
@@ -80,7 +81,8 @@ def check_language(text: str, lang: str, *, source: str = "text") -> None:
     other, other_count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     # French prose has 10-25 % of these function words; other languages almost none.
     too_few = len(words) >= _SHORT_TEXT and french < 0.04 * len(words)
-    if other_count > french or too_few or (french == 0 and other_count > 0):
+    # one foreign function word alone ("the" in a brand name) is no evidence
+    if (other_count > french and other_count > 1) or too_few:
         looks_like = f" (it looks like {other})" if other_count > french else ""
         raise InputError(
             f"{source}: the text does not look like French{looks_like}: {french} French "

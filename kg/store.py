@@ -20,12 +20,14 @@ from oxrdflib import OxigraphStore
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.crossdoc import merge_names
 from kg.errors import InputError
 from kg.rdf import bind_prefixes
 
 __all__ = [
     "graph_names",
     "is_store",
+    "label_counts",
     "load_file",
     "load_shard",
     "named_graph",
@@ -207,8 +209,21 @@ def named_graph(dataset: Dataset, name: URIRef) -> Graph:
 
 
 def union_graph(dataset: Dataset) -> Graph:
-    """An in-memory rdflib ``Graph`` of every triple of every graph of ``dataset``.
+    """An in-memory rdflib ``Graph`` of every triple of every graph of ``dataset``, with each
+    entity that documents name differently given one label (``kg.crossdoc.merge_names``).
 
     For whole-graph work that wants plain triples: canonical Turtle, networkx, evaluation.
     """
-    return _memory_graph(dataset, None)
+    return merge_names(_memory_graph(dataset, None), label_counts(dataset))
+
+
+def label_counts(dataset: Dataset) -> list[tuple[URIRef, Literal, int]]:
+    """(node, label, how many named graphs give it that label), for the nodes with several."""
+    rows = native(dataset).query(
+        "SELECT ?node ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {"
+        " { SELECT ?node WHERE { GRAPH ?h { ?node <http://www.w3.org/2000/01/rdf-schema#label>"
+        " ?any } } GROUP BY ?node HAVING (COUNT(DISTINCT ?any) > 1) }"
+        " GRAPH ?g { ?node <http://www.w3.org/2000/01/rdf-schema#label> ?label } }"
+        " GROUP BY ?node ?label"
+    )
+    return [(term(r["node"]), term(r["label"]), int(r["n"].value)) for r in rows]  # type: ignore[misc]

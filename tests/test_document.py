@@ -246,3 +246,11 @@ def test_document_id_is_iri_safe(name: str) -> None:
     assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", doc_id)
     assert quote(doc_id, safe="") == doc_id
     assert str(document_iri(doc_id)) == "https://w3id.org/kg/id/doc/" + doc_id
+
+
+def test_a_short_french_dispatch_with_a_borrowed_english_word_is_french() -> None:
+    # "start-up" is one word, not the English "up"; one foreign function word is no evidence
+    check_language("La start-up Novalyne a levé 12 millions d'euros auprès de Ferrand.", "fr")
+    check_language("Le fonds The Ring a investi 5 millions dans Brindel.", "fr")
+    with pytest.raises(InputError, match="looks like English"):
+        check_language("The start-up has raised 12 million euros from the fund.", "fr")
