@@ -6,6 +6,7 @@ graph, in a file or inline in a notebook).
 """
 
 from kg.errors import (
+    ClusterError,
     GoldFormatError,
     InputError,
     KGError,
@@ -20,6 +21,7 @@ from kg.ontology import KG, KGR, load_ontology
 from kg.pipeline import BuildResult, Summary, build, build_documents, summarize, write_outputs
 from kg.rdf import to_rdf, to_turtle, write_turtle
 from kg.sparql import QueryResult, format_table, load_graph, query, shipped_queries
+from kg.store import open_store
 from kg.viz import show, to_html, write_html
 
 #: ``kg.eval`` is ``kg.evaluate``: the CLI command ``kg eval`` wraps it.
@@ -31,6 +33,7 @@ __all__ = [
     "KG",
     "KGR",
     "BuildResult",
+    "ClusterError",
     "EvalReport",
     "GoldFormatError",
     "GroundingReport",
@@ -51,6 +54,7 @@ __all__ = [
     "load_gold",
     "load_graph",
     "load_ontology",
+    "open_store",
     "query",
     "shipped_queries",
     "show",
