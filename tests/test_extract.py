@@ -57,6 +57,15 @@ Orion-2+  PROPN obj       2 Orion-2  _
 .         PUNCT punct     2 .        _
 """
 
+# NER cut the name after its first word ("Silver" LOC), and tagged "Grove" nothing
+CUT_NAME = """
+Nexaria   PROPN nsubj     1 Nexaria  B-ORG
+rejoint   VERB  ROOT      1 rejoindre _
+Silver    PROPN obj       1 Silver   B-LOC
+Grove+    PROPN flat:name 2 Grove    _
+.         PUNCT punct     1 .        _
+"""
+
 
 def _extract(vocab: Vocab, table: str) -> Extraction:
     doc = make_doc(vocab, table)
@@ -111,3 +120,8 @@ def test_extract_evidence_spans_lie_in_their_sentence(fr_vocab: Vocab, table: st
     for item in (*x.relations, *x.facts):
         sentence = x.sentences[item.evidence.sentence]
         assert sentence.start <= item.evidence.start < item.evidence.end <= sentence.end
+
+
+def test_extract_a_name_ner_cut_short_gets_its_next_proper_noun(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, CUT_NAME)
+    assert sorted(e.label for e in x.entities) == ["Nexaria", "Silver Grove"]

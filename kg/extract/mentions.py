@@ -137,11 +137,30 @@ class _Finder:
 
     # -- candidates -------------------------------------------------------------------
     def from_ner(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
+        ent_starts = {ent.start for ent in self.doc.ents}
         for ent in self.doc.ents:
             start, end = self._trim(ent.start, ent.end)
             if start >= end:
                 continue
+            end = self._name_continued(end, ent_starts)
             yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(ent.label_, start, end)]
+
+    def _name_continued(self, end: int, ent_starts: set[int]) -> int:
+        """One capitalised word NER cut off a name ("Hugging" + "Face"): a proper noun right
+        after it in the same sentence, which no other entity starts and no cue reserves."""
+        doc = self.doc
+        if end >= len(doc) or end in ent_starts or not doc[end - 1].whitespace_:
+            return end
+        nxt = doc[end]
+        if (
+            self.sentence[end] == self.sentence[end - 1]
+            and nxt.pos_ in ("PROPN", "X")
+            and _is_titlecase_word(self.word(nxt))
+            and fold_word(nxt.text) not in self.cues.reserved
+            and not nxt.is_stop
+        ):
+            return end + 1
+        return end
 
     def from_shapes(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
         for tok in tokens(self.doc):
