@@ -15,6 +15,7 @@ Virtuoso can bulk-load the same files) for a cluster of several machines.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -104,12 +105,13 @@ def build_on_cluster(
         )
     batches = [documents[i : i + batch_size] for i in range(0, len(documents), batch_size)]
     with contextlib.ExitStack() as stack:
-        if shard_dir is None:
+        keep_shards = shard_dir is not None
+        if shard_dir is None:  # removed shard by shard as they are loaded, then as a whole
             shard_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-shards-"))
         shards = Path(shard_dir).resolve()
         shards.mkdir(parents=True, exist_ok=True)
         client = stack.enter_context(_client(scheduler, n_workers))
-        return _run(client, batches, shards, dataset, progress)
+        return _run(client, batches, shards, dataset, progress, keep_shards=keep_shards)
 
 
 def _run(
@@ -118,28 +120,29 @@ def _run(
     shards: Path,
     dataset: Dataset,
     progress: Callable[[Document], None] | None,
+    *,
+    keep_shards: bool,
 ) -> list[str]:
     from distributed import as_completed
 
-    workers_count = max(1, len(client.scheduler_info().get("workers", {})))
     pending = iter(enumerate(batches))
-    by_future: dict[Any, tuple[Sequence[Document], Path]] = {}
+    running: dict[Any, tuple[Sequence[Document], Path]] = {}
+    done = as_completed()
 
-    def submit() -> Any | None:
-        index, batch = next(pending, (None, None))
-        if index is None or batch is None:
-            return None
-        path = shards / f"shard-{index:06d}.nq"
-        path.unlink(missing_ok=True)  # a shard left by an earlier run must not pass for this one
-        future = client.submit(workers.write_shard, batch, str(path), pure=False)
-        by_future[future] = (batch, path)
-        return future
+    def submit_next() -> None:
+        for index, batch in itertools.islice(pending, 1):
+            path = shards / f"shard-{index:06d}.nq"
+            path.unlink(missing_ok=True)  # a shard of an earlier run must not pass for this one
+            future = client.submit(workers.write_shard, batch, str(path), pure=False)
+            running[future] = (batch, path)
+            done.add(future)
 
-    first = [submit() for _ in range(workers_count * _IN_FLIGHT_PER_WORKER)]
-    done = as_completed([f for f in first if f is not None])
+    workers_count = max(1, len(client.scheduler_info().get("workers", {})))
+    for _ in range(workers_count * _IN_FLIGHT_PER_WORKER):
+        submit_next()
     built: list[str] = []
     for future in done:
-        batch, path = by_future.pop(future)
+        batch, path = running.pop(future)
         future.result()  # a task's own error is raised here, as it was raised on the worker
         if not path.is_file():
             raise ClusterError(
@@ -147,12 +150,11 @@ def _run(
                 "give --shards a directory the workers and this machine share"
             )
         load_shard(dataset, path, [document_iri(d.doc_id) for d in batch])
+        if not keep_shards:
+            path.unlink()
         for document in batch:
             built.append(document.doc_id)
             if progress:
                 progress(document)
-        log.info("stored shard %s (%d documents)", path.name, len(batch))
-        following = submit()
-        if following is not None:
-            done.add(following)
+        submit_next()
     return built

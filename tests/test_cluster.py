@@ -4,6 +4,7 @@ graph as one process, shard by shard, including documents it replaces in an exis
 from __future__ import annotations
 
 import gc
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,11 +90,14 @@ def test_kg_build_on_a_local_cluster(nlp: object, tmp_path: Path) -> None:
     for name, text in TEXTS.items():
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out"
+    temporary = Path(tempfile.gettempdir())
+    shards_before = set(temporary.glob("kg-shards-*"))
     result = CliRunner().invoke(
         app, ["build", str(tmp_path / "*.txt"), "--scheduler", "local", "-j", "1", "-o", str(out)]
     )
     gc.collect()
     assert result.exit_code == 0, result.output
+    assert set(temporary.glob("kg-shards-*")) == shards_before  # temporary shards are removed
     assert "3 document(s)" in result.output
     assert "Ferrand Capital" in (out / "kg.ttl").read_text(encoding="utf-8")
 
