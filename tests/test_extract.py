@@ -66,6 +66,48 @@ Grove+    PROPN flat:name 2 Grove    _
 .         PUNCT punct     1 .        _
 """
 
+# the parser hung "par Claire Martin" on the next verb instead of the passive participle
+PASSIVE_AGENT_ELSEWHERE = """
+Brindel+  PROPN ROOT       0  Brindel  B-ORG
+,         PUNCT punct      0  ,        _
+qui       PRON  nsubj:pass 5  qui      _ PronType=Rel
+a         AUX   aux:tense  5  avoir    _
+été       AUX   aux:pass   5  être     _
+créée     VERB  acl:relcl  0  créer    _ Tense=Past|VerbForm=Part|Voice=Pass
+par       ADP   case       7  par      _
+Claire    PROPN nsubj      11 Claire   B-PER
+Martin+   PROPN flat:name  7  Martin   I-PER
+,         PUNCT punct      7  ,        _
+emploie   VERB  conj       5  employer _
+40        NUM   nummod     13 40       _
+salariés+ NOUN  obj        11 salarié  _
+.         PUNCT punct      0  .        _
+"""
+
+# "la jeune pousse X": the tagger read "pousse" as a verb
+SEVERAL_WORD_CUE = """
+La        DET   det        1 le       _
+jeune     ADJ   nsubj      2 jeune    _
+pousse    VERB  ROOT       2 pousser  _
+Brindel   PROPN obj        2 Brindel  B-ORG
+recrute+  VERB  conj       2 recruter _
+.         PUNCT punct      2 .        _
+"""
+
+# "employer" is a cue of usesHardware; a place phrase is not what is used
+PLACE_PHRASE = """
+Brindel   PROPN nsubj   1 Brindel  B-ORG
+emploie   VERB  ROOT    1 employer _
+60        NUM   nummod  3 60       _
+personnes NOUN  obj     1 personne _
+dans      ADP   case    6 dans     _
+son       DET   det     6 son      _
+siège     NOUN  obl:arg 1 siège    _
+de        ADP   case    8 de       _
+Lyon+     PROPN nmod    6 Lyon     B-LOC
+.         PUNCT punct   1 .        _
+"""
+
 
 def _extract(vocab: Vocab, table: str) -> Extraction:
     doc = make_doc(vocab, table)
@@ -125,3 +167,20 @@ def test_extract_evidence_spans_lie_in_their_sentence(fr_vocab: Vocab, table: st
 def test_extract_a_name_ner_cut_short_gets_its_next_proper_noun(fr_vocab: Vocab) -> None:
     x = _extract(fr_vocab, CUT_NAME)
     assert sorted(e.label for e in x.entities) == ["Nexaria", "Silver Grove"]
+
+
+def test_extract_a_passive_agent_the_parser_hung_elsewhere(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, PASSIVE_AGENT_ELSEWHERE)
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("clairemartin", "founderOf", "brindel")
+    ]
+
+
+def test_extract_a_cue_of_several_words_types_the_name_after_it(fr_vocab: Vocab) -> None:
+    assert _classes(_extract(fr_vocab, SEVERAL_WORD_CUE)) == {"Brindel": "Company"}
+
+
+def test_extract_a_place_phrase_is_not_an_object(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, PLACE_PHRASE)
+    assert x.relations == ()
+    assert _classes(x) == {"Brindel": "Organization", "Lyon": "Place"}

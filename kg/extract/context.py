@@ -132,7 +132,7 @@ class Context:
                 keys = [self.key(conj)] if self.key(conj) else []
                 if not keys and conj.pos_ == "PRON":
                     keys = self._pronoun_keys(conj)
-                if not keys:  # "une jeune pousse, Tessio", "l'Allemande Lena Hoffer"
+                if not keys:  # "une jeune pousse, Tessio", "les chercheurs A et B"
                     keys = [
                         k
                         for c in conj.children
@@ -140,7 +140,8 @@ class Context:
                             c.dep_ == "appos"
                             or (c.dep_.startswith(("flat", "nmod")) and c.i == conj.i + 1)
                         )
-                        and (k := self.key(c))
+                        for named in conjuncts(c)
+                        if (k := self.key(named))
                     ]
                 out.extend(k for k in keys if k and k not in out)
         return out
@@ -238,6 +239,24 @@ class Context:
             and "Past" in verb.morph.get("Tense")
             and not any(c.dep_.startswith("aux") for c in verb.children)
         )
+
+    def agents(self, verb: Token) -> list[str]:
+        """Entities of a passive verb's agent ("créée en 2020 par A et B"): its ``obl:agent``,
+        or else the "par" phrase that follows it in the clause, which the parser sometimes
+        hangs on the next verb."""
+        found = self.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
+        if found:
+            return found
+        sentence = self.sentence[verb.i]
+        for tok in self.sentence_tokens(sentence)[verb.i - self.sentence_bounds[sentence][0] + 1 :]:
+            if tok.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ", "PRON", "SCONJ"):
+                return []
+            if fold_word(tok.text) == "par":
+                if tok.head.i > tok.i and (found := self.keys_of([tok.head])):
+                    return found  # the noun the "par" phrase is about, and its coordinates
+                after = self.mention_after(tok.i + 1, sentence)
+                return [after[0]] if after else []
+        return []
 
     def mention_before(self, i: int, sentence: int) -> tuple[str, int] | None:
         """Entity (and first token) of the mention that ends right before token ``i``."""

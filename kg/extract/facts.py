@@ -151,8 +151,7 @@ class _FactFinder:
             if described:
                 subs = [described[0]]
         elif ctx.passive(verb):
-            agents = ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
-            subs, objs = agents, subs + objs
+            subs, objs = ctx.agents(verb), subs + objs
         reflexive = any(fold_word(c.text) in ("se", "s'") for c in verb.children) or (
             tok.i > 0 and fold_word(self.ctx.doc[tok.i - 1].text) in ("se", "s'")
         )

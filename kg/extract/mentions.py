@@ -274,6 +274,12 @@ class _Finder:
         cue = naming_noun(doc, start, self.is_naming_cue)
         if cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
+        # "la jeune pousse X": a cue of several words ending right before the name, whatever
+        # the tagger made of its words ("pousse" as a verb)
+        for k in (2, 3):
+            if start - k >= 0 and self.sentence[start - k] == sentence:
+                matches = self.cues.class_nouns.match(doc, start - k)
+                votes.extend((cls, 2.0) for end, cls in matches if end == start)
         # "son serveur phare, l'Atlas X8": a cue noun (and adjectives) in apposition before
         if start >= 3 and doc[start - 1].pos_ == "DET" and doc[start - 2].text == ",":
             k = start - 3

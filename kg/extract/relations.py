@@ -14,6 +14,7 @@ import functools
 from spacy.tokens import Token
 
 from kg.extract.context import Context
+from kg.extract.mentions import build_cues
 from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, tokens
 from kg.model import Relation
 from kg.ontology import Ontology
@@ -55,6 +56,7 @@ class _Cues:
         self.titles = CueIndex.build((c, p.name) for p in props for c in p.title_cues)
         self.prepositions = CueIndex.build((c, p.name) for p in props for c in p.preposition_cues)
         self.context = {p.name: p.cue_context for p in props}
+        self.class_nouns = build_cues(onto).class_nouns  # "le modèle", "la start-up"
 
 
 @functools.cache
@@ -119,17 +121,21 @@ class _Extractor:
                 key = self.ctx.key(tok)
                 if key:
                     keys.append(key)
-                elif tok.pos_ == "NOUN":  # "des informations pour X", "deux modèles : A et B"
+                elif tok.pos_ == "NOUN":
+                    # through the object noun ("des informations pour X"), a cue noun ("deux
+                    # modèles : A et B") or a name right after the noun ("la constellation X"),
+                    # not a place phrase ("dans son siège de X")
+                    through = child.dep_ == "obj" or bool(
+                        self.cues.class_nouns.match(self.ctx.doc, tok.i)
+                    )
                     keys.extend(
                         k
                         for grand in tok.children
                         if grand.dep_ in ("nmod", "appos", "flat", "amod")
+                        and (through or grand.i == tok.i + 1)
                         for k in self.ctx.keys_of([grand])
                     )
         return list(dict.fromkeys(keys))
-
-    def agent_keys(self, verb: Token) -> list[str]:
-        return self.ctx.keys_of(c for c in verb.children if c.dep_ == "obl:agent")
 
     # -- rules -------------------------------------------------------------------------
     def verbs(self) -> None:
@@ -148,7 +154,7 @@ class _Extractor:
                         c for c in tok.children if c.dep_.startswith("obl") and _case(c) == "avec"
                     )
                 if self.ctx.passive(tok):
-                    agents = self.agent_keys(tok)
+                    agents = self.ctx.agents(tok)
                     if agents:
                         subs, objs = agents, subs
                     elif direction == "direct":
