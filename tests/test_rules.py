@@ -143,3 +143,19 @@ def test_rules_quote_speakers_before_after_and_by_pronoun(nlp: object) -> None:
         "Nous ne céderons pas": "paulgirard",  # "a-t-il prévenu": the previous subject
         "le marché européen r": "marcpetit",  # speaker before the quote
     }
+
+
+MAKERS = (
+    "La start-up Brindel vend désormais son assistant vocal, Orka, aux centres d'appels. "
+    "L'assistant repose sur Kestra 2, un modèle de langage open source de Ferrand Labs adapté "
+    "aux centres d'appels."
+)
+
+
+def test_rules_makers_from_a_possessive_and_from_an_apposition(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="m", text=MAKERS), parse(MAKERS))
+    made = {(r.subject, r.object) for r in x.relations if r.predicate == "developedBy"}
+    # "son assistant vocal, Orka": the subject's; ", un modèle ... de Ferrand Labs"
+    assert made == {("orka", "brindel"), ("kestra2", "ferrandlabs")}

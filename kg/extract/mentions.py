@@ -274,9 +274,12 @@ class _Finder:
         cue = naming_noun(doc, start, self.is_naming_cue)
         if cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
-        # "la jeune pousse X": a cue of several words ending right before the name, whatever
-        # the tagger made of its words ("pousse" as a verb)
-        for k in (2, 3):
+        # "la jeune pousse X", "la start-up X": a cue ending right before the name, whatever
+        # the tagger made of it ("pousse" as a verb, "start-up" as X); a cue of one word
+        # tagged as a noun is naming_noun's
+        for k in (1, 2, 3):
+            if k == 1 and start and doc[start - 1].pos_ not in ("X", "VERB"):
+                continue
             if start - k >= 0 and self.sentence[start - k] == sentence:
                 matches = self.cues.class_nouns.match(doc, start - k)
                 votes.extend((cls, 2.0) for end, cls in matches if end == start)
@@ -474,8 +477,11 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
 
 
 def _naming_subject(doc: Doc, start: int, finder: _Finder) -> bool:
-    """'La start-up lyonnaise Kalio a annoncé': the noun naming it is the subject."""
+    """'La start-up lyonnaise Kalio a annoncé': the noun naming it is the subject (also when
+    the tagger missed that it is a noun, and hung the name on it)."""
     noun = naming_noun(doc, start, finder.is_naming_cue)
+    if noun is None and start > 0 and doc[start].head.i == start - 1:
+        noun = start - 1
     return noun is not None and doc[noun].dep_ in ("nsubj", "nsubj:pass")
 
 

@@ -26,6 +26,8 @@ _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "pa
 _OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
+#: Tokens an apposition may run before the maker it names (", un modèle open source de Y").
+_APPOSITION_REACH = 12
 _ROUND_PROPERTIES = frozenset({"investsIn"})
 
 
@@ -36,6 +38,12 @@ def _case(token: Token) -> str:
 
 def _strip_reflexive(cue: str) -> str:
     return cue[2:] if cue.startswith(("s'", "s’")) else cue
+
+
+#: "de" before the maker of an artefact: "Gemma 3 d'Intex".
+_MADE_BY = frozenset({"de", "d'", "du"})
+#: Possessive determiners: "son modèle", "leur plateforme".
+_POSSESSIVES = frozenset({"son", "sa", "ses", "leur", "leurs"})
 
 
 class _Cues:
@@ -322,8 +330,15 @@ class _Extractor:
         return None
 
     def possessives(self) -> None:
-        """'le moteur Forge Engine d'Epico Games', 'Gemma 3 d'Intex': an artefact named with
-        "de" and an organisation right after it is that organisation's product."""
+        """An artefact and the organisation that makes it, told by the noun phrase it names:
+
+        * 'le moteur Forge Engine d'Epico Games', 'Gemma 3 d'Intex': "de" and the
+          organisation right after the name;
+        * 'Gemma 3, un modèle open source d'Intex': the same in an apposition after it;
+        * 'son assistant vocal, Hélia', 'sa plateforme Hélia': a possessive determiner, whose
+          owner is the organisation the sentence, or else the one before, has for subject
+          (the one most in focus guesses wrong too often: "son" follows the nearest subject).
+        """
         ctx, doc = self.ctx, self.ctx.doc
         for (start, end), key in sorted(ctx.resolution.keys.items()):
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -331,11 +346,63 @@ class _Extractor:
                 continue
             if not ctx.onto.is_a(ctx.classes[key][0], "Artifact") or ctx.classes[key][1] <= 0:
                 continue
-            if fold_word(doc[span.end].text) not in ("de", "d'", "du"):
+            sentence = ctx.sentence[span.start]
+            owner = self._owner_after(span.end, sentence, key)
+            if owner:
+                self.add(key, "developedBy", owner[0], doc[owner[1]], [doc[owner[1]], *span])
                 continue
-            owner = ctx.mention_after(span.end + 1, ctx.sentence[span.start], skip_det=False)
-            if owner and ctx.onto.is_a(ctx.classes[owner[0]][0], "Organization"):
-                self.add(key, "developedBy", owner[0], doc[span.end], [doc[owner[1]], *span])
+            determiner = self._possessive_before(span.start, sentence)
+            # "son cluster X" is hardware it owns or runs, not hardware it makes
+            if determiner is not None and not ctx.onto.is_a(ctx.classes[key][0], "Hardware"):
+                found = next(
+                    (
+                        k
+                        for s in (sentence, sentence - 1)
+                        for k in ctx.subjects_by_sentence.get(s, [])
+                        if k != key and ctx.onto.is_a(ctx.classes[k][0], "Organization")
+                    ),
+                    None,
+                )
+                if found:
+                    self.add(key, "developedBy", found, doc[determiner], [*span])
+
+    def _owner_after(self, i: int, sentence: int, key: str) -> tuple[str, int] | None:
+        """The organisation of "de Y" right after a name, or closing an apposition after it
+        (", un modèle open source de Y")."""
+        ctx, doc = self.ctx, self.ctx.doc
+        if doc[i].text == "," and i + 1 < len(doc) and doc[i + 1].pos_ == "DET":
+            j = i + 2
+            while j < min(len(doc), i + _APPOSITION_REACH) and ctx.sentence[j] == sentence:
+                if doc[j].pos_ in ("VERB", "AUX", "PUNCT", "PRON"):
+                    return None
+                if ctx.token_key.get(j, key) != key:  # another entity ("un modèle" is the name's)
+                    return None
+                # a name, not a description ("de la société"), which may be resolved wrong
+                if fold_word(doc[j].text) in _MADE_BY and doc[j + 1].text[:1].isupper():
+                    i = j
+                    break
+                j += 1
+            else:
+                return None
+        if fold_word(doc[i].text) not in _MADE_BY:
+            return None
+        owner = ctx.mention_after(i + 1, sentence, skip_det=False)
+        if owner and ctx.onto.is_a(ctx.classes[owner[0]][0], "Organization"):
+            return owner
+        return None
+
+    def _possessive_before(self, start: int, sentence: int) -> int | None:
+        """The possessive determiner of the noun phrase a name is given by: 'son assistant
+        vocal, Hélia', 'sa plateforme Hélia' (its index), if any."""
+        doc, ctx = self.ctx.doc, self.ctx
+        j = start - 1
+        if j >= 0 and doc[j].text == ",":
+            j -= 1
+        while j >= 0 and ctx.sentence[j] == sentence and doc[j].pos_ in ("NOUN", "ADJ"):
+            j -= 1
+        if j < 0 or j >= start - 1 or ctx.sentence[j] != sentence:
+            return None
+        return j if fold_word(doc[j].text) in _POSSESSIVES else None
 
     def nearest_left(self, i: int, sentence: int, prop: str) -> str | None:
         domain = self.ctx.onto.properties[prop].domain
