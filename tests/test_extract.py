@@ -108,6 +108,23 @@ Lyon+     PROPN nmod    6 Lyon     B-LOC
 .         PUNCT punct   1 .        _
 """
 
+# NER tagged the first "Nexaria" only
+NAME_AGAIN = """
+Nexaria   PROPN nsubj     1  Nexaria  B-ORG
+recrute+  VERB  ROOT      1  recruter _
+.         PUNCT punct     1  .        _
+Claire    PROPN nsubj     11 Claire   B-PER
+Martin+   PROPN flat:name 3  Martin   I-PER
+,         PUNCT punct     6  ,        _
+PDG       NOUN  appos     3  PDG      _ Number=Sing
+de        ADP   case      8  de       _
+Nexaria+  PROPN nmod      6  Nexaria  _
+,         PUNCT punct     6  ,        _
+a         AUX   aux:tense 11 avoir    _
+parlé+    VERB  ROOT      11 parler   _
+.         PUNCT punct     11 .        _
+"""
+
 
 def _extract(vocab: Vocab, table: str) -> Extraction:
     doc = make_doc(vocab, table)
@@ -184,3 +201,12 @@ def test_extract_a_place_phrase_is_not_an_object(fr_vocab: Vocab) -> None:
     x = _extract(fr_vocab, PLACE_PHRASE)
     assert x.relations == ()
     assert _classes(x) == {"Brindel": "Organization", "Lyon": "Place"}
+
+
+def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, NAME_AGAIN)
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("clairemartin", "ceoOf", "nexaria")
+    ]
+    (nexaria,) = (e for e in x.entities if e.key == "nexaria")
+    assert len(nexaria.mentions) == 2

@@ -176,6 +176,33 @@ class _Finder:
             ):
                 yield *self._extend(tok.i, tok.i + 1), []
 
+    def repeats(
+        self, spans: list[tuple[int, int, list[tuple[str, float]]]]
+    ) -> list[tuple[int, int, list[tuple[str, float]]]]:
+        """Other occurrences of the names found, written the same, that NER and the name
+        shapes missed ("le patron de Hyvolt" after "Hyvolt négocie"): a name the article
+        uses once is the same name when it comes back."""
+        toks = tokens(self.doc)
+        covered = {i for s, e, _ in spans for i in range(s, e)}
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for s, e, _ in spans:
+            words = tuple(t.text for t in toks[s:e])
+            if words not in by_first.setdefault(words[0], []):
+                by_first[words[0]].append(words)
+        found = []
+        for i, tok in enumerate(toks):
+            if i in covered:
+                continue
+            for words in sorted(by_first.get(tok.text, ()), key=lambda w: (-len(w), w)):
+                end = i + len(words)
+                if end <= len(toks) and all(
+                    toks[i + k].text == w and i + k not in covered for k, w in enumerate(words)
+                ):
+                    found.append((i, end, []))
+                    covered.update(range(i, end))
+                    break
+        return found
+
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """Drop determiners, prepositions and cue nouns that NER glued to the front of a name.
 
@@ -440,6 +467,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         and finder.sentence[s] >= 0
         and finder.sentence[s] == finder.sentence[e - 1]
     ]
+    candidates = sorted([*candidates, *finder.repeats(candidates)])
     list_votes = finder.colon_list_votes([(s, e) for s, e, _ in candidates])
     mentions: list[Mention] = []
     taken: set[int] = set()
