@@ -125,6 +125,19 @@ parlé+    VERB  ROOT      11 parler   _
 .         PUNCT punct     11 .        _
 """
 
+# NER tagged both longer names PER: two capitalised words
+NOT_PEOPLE = """
+Nexaria   PROPN nsubj     1 Nexaria  B-ORG
+lance     VERB  ROOT      1 lancer   _
+Nexaria   PROPN obj       1 Nexaria  B-PER
+Flux+     PROPN flat:name 2 Flux     I-PER
+.         PUNCT punct     1 .        _
+Borealis  PROPN nsubj     7 Borealis B-PER
+Capital   PROPN flat:name 5 Capital  I-PER
+recrute+  VERB  ROOT      7 recruter _
+.         PUNCT punct     7 .        _
+"""
+
 
 def _extract(vocab: Vocab, table: str) -> Extraction:
     doc = make_doc(vocab, table)
@@ -210,3 +223,12 @@ def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:
     ]
     (nexaria,) = (e for e in x.entities if e.key == "nexaria")
     assert len(nexaria.mentions) == 2
+
+
+def test_extract_two_capitalised_words_are_not_a_person_when_the_name_says_otherwise(
+    fr_vocab: Vocab,
+) -> None:
+    classes = _classes(_extract(fr_vocab, NOT_PEOPLE))
+    # "Nexaria Flux" after "Nexaria" is its product; "Capital" marks organisations
+    assert classes["Nexaria Flux"] != "Person"
+    assert classes["Borealis Capital"] in ("Organization", "Company")

@@ -253,6 +253,8 @@ class _Finder:
         has_digit = any(c.isdigit() for w in words for c in w)
         if label == "PER":
             names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
+            if names and names[-1] in self.cues.name_suffixes:
+                return []  # "Vauclair Capital": a last word that marks organisations
             if not has_digit and all(_is_titlecase_word(w) for w in names):
                 # a lone capitalised word tagged PER is as often a company ("Sereno"); it is
                 # a person when it joins a full name (see resolve) or plays a person's role
@@ -469,12 +471,21 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
     ]
     candidates = sorted([*candidates, *finder.repeats(candidates)])
     list_votes = finder.colon_list_votes([(s, e) for s, e, _ in candidates])
+    # "Nimbo Flux" after "Nimbo": a longer name that starts with a name the article used
+    # before is that one's product or division, whatever NER makes of two capitalised words
+    # (a person's first name alone comes after the full name, not before)
+    first_seen: dict[str, int] = {}
+    for s, e, _ in candidates:
+        if e - s == 1:
+            first_seen.setdefault(finder.word(doc[s]), s)
     mentions: list[Mention] = []
     taken: set[int] = set()
     for start, end, votes in candidates:
         all_votes = [v for v in votes if not v[0].startswith("ner:")]
         all_votes += finder.context_votes(start, end) + list_votes.get((start, end), [])
         ner_votes = [(c[4:], w) for c, w in votes if c.startswith("ner:")]
+        if end - start > 1 and first_seen.get(finder.word(doc[start]), len(doc)) < start:
+            ner_votes = [(c, w) for c, w in ner_votes if c != "Person"]
         # "à Toulouse", "en Bretagne": a place for NER, after a locative preposition, is one
         # ("à Nexaria" is a dative: NER did not call it a place)
         before = doc[start - 1] if start > 0 else None
