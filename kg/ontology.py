@@ -80,6 +80,7 @@ class PropertyInfo:
     inverse_noun_cues: tuple[str, ...]
     preposition_cues: tuple[str, ...]
     cue_context: str | None = None
+    topic_cues: tuple[str, ...] = ()
 
     def label(self, lang: str = "fr") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -285,6 +286,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 inverse_noun_cues=_cues(graph, term, KG.inverseNounCue, lang),
                 preposition_cues=_cues(graph, term, KG.prepositionCue, lang),
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
+                topic_cues=_cues(graph, term, KG.topicCue, lang),
             )
 
     modality_cues = {

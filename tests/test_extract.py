@@ -108,6 +108,73 @@ Lyon+     PROPN nmod    6 Lyon     B-LOC
 .         PUNCT punct   1 .        _
 """
 
+# the place clause opens the sentence and runs past its cue before the subject's comma
+FRONTED_PLACE = """
+Installée   VERB  advcl   10 installer _
+à           ADP   case    2  à         _
+Lyon        PROPN obl:mod 0  Lyon      B-LOC
+depuis      ADP   case    7  depuis    _
+plus        ADV   advmod  6  plus      _
+de          ADP   case    4  de        _
+dix         NUM   nummod  7  dix       _
+ans+        NOUN  obl:mod 0  an        _
+,           PUNCT punct   0  ,         _
+Brindel     PROPN nsubj   10 Brindel   B-ORG
+recrute     VERB  ROOT    10 recruter  _
+40          NUM   nummod  12 40        _
+ingénieurs+ NOUN  obj     10 ingénieur _
+.           PUNCT punct   10 .         _
+"""
+
+# the tagger read the opening participle as a place name; the agents come in two "par"
+FRONTED_AGENTS = """
+Cofondé   PROPN ROOT      0  Cofondé   B-LOC
+en        ADP   case      2  en        _
+2019      NUM   nmod      0  2019      _
+par       ADP   case      4  par       _
+Julia     PROPN obl:agent 0  Julia     B-PER
+Serra+    PROPN flat:name 4  Serra     I-PER
+,         PUNCT punct     4  ,         _
+son       DET   det       8  son       _
+patron+   NOUN  appos     4  patron    _
+,         PUNCT punct     0  ,         _
+et        CCONJ cc        12 et        _
+par       ADP   case      12 par       _
+Marc      PROPN conj      0  Marc      B-PER
+Petit+    ADJ   flat:name 12 petit     I-PER
+,         PUNCT punct     12 ,         _
+Brindel   PROPN dep       12 Brindel   B-PER
+recrute+  VERB  acl       12 recruter  _ Tense=Past|VerbForm=Part
+.         PUNCT punct     0  .         _
+"""
+
+# "améliorer" is no cue: only the name says whose assistant it is
+NAMED_AFTER_MAKER = """
+La        DET   det       1 le        _
+start-up  NOUN  nsubj     3 start-up  _
+Brindel   PROPN flat:name 1 Brindel   B-PER
+améliore  VERB  ROOT      3 améliorer _
+l'+       DET   det       5 le        _
+assistant NOUN  obj       3 assistant _
+Brindel   PROPN nmod      5 Brindel   B-PER
+Chat+     NOUN  nmod      5 chat      I-PER
+.         PUNCT punct     3 .         _
+"""
+
+IN_HOUSE = """
+Le        DET   det       1 le        _
+logiciel  NOUN  nsubj     4 logiciel  _
+de        ADP   case      3 de        _
+Brindel   PROPN nmod      1 Brindel   B-ORG
+utilise   VERB  ROOT      4 utiliser  _
+Kora-2+   PROPN obj       4 Kora-2    B-MISC
+,         PUNCT punct     4 ,         _
+un        DET   det       8 un        _
+modèle    NOUN  obj       4 modèle    _
+maison+   PRON  nmod      8 maison    _
+.         PUNCT punct     4 .         _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -212,8 +279,44 @@ def test_extract_a_cue_of_several_words_types_the_name_after_it(fr_vocab: Vocab)
 
 def test_extract_a_place_phrase_is_not_an_object(fr_vocab: Vocab) -> None:
     x = _extract(fr_vocab, PLACE_PHRASE)
-    assert x.relations == ()
+    # "emploie ... dans son siège de Lyon": Lyon is where Brindel is based (the cue "siège de"),
+    # never what it employs
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("brindel", "basedIn", "lyon")
+    ]
     assert _classes(x) == {"Brindel": "Organization", "Lyon": "Place"}
+
+
+def test_extract_a_fronted_place_clause_gives_the_subject_after_its_comma(
+    fr_vocab: Vocab,
+) -> None:
+    x = _extract(fr_vocab, FRONTED_PLACE)
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("brindel", "basedIn", "lyon")
+    ]
+
+
+def test_extract_a_fronted_participle_read_as_a_name_still_gives_its_agents(
+    fr_vocab: Vocab,
+) -> None:
+    x = _extract(fr_vocab, FRONTED_AGENTS)
+    founders = {(r.subject, r.object) for r in x.relations if r.predicate == "founderOf"}
+    assert founders == {("juliaserra", "brindel"), ("marcpetit", "brindel")}
+
+
+def test_extract_an_artefact_named_after_an_organisation_is_its_own(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, NAMED_AFTER_MAKER)
+    assert _classes(x) == {"Brindel": "Company", "Brindel Chat": "Product"}
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("brindelchat", "developedBy", "brindel")
+    ]
+
+
+def test_extract_an_in_house_model_is_the_topic_organisations(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, IN_HOUSE)
+    assert ("kora2", "developedBy", "brindel") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }
 
 
 def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:

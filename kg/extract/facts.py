@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from kg.extract.context import Context
 from kg.extract.quantities import Quantity
-from kg.extract.syntax import CueIndex, clause_head, fold_word, subjects, tokens
+from kg.extract.syntax import CueIndex, clause_head, fold_word, strip_reflexive, subjects, tokens
 from kg.model import Evidence, Fact, Value
 from kg.ontology import Ontology
 
@@ -69,7 +69,9 @@ class _FactCues:
                 if prop.domain in ancestors
                 for cue in prop.preposition_cues
             )
-        self.speech = CueIndex.build((c, "Quote") for c in onto.classes["Quote"].verb_cues)
+        self.speech = CueIndex.build(
+            (strip_reflexive(c), "Quote") for c in onto.classes["Quote"].verb_cues
+        )
 
 
 @functools.cache

@@ -15,7 +15,14 @@ from spacy.tokens import Token
 
 from kg.extract.context import Context
 from kg.extract.mentions import build_cues
-from kg.extract.syntax import CueIndex, clause_head, conjuncts, fold_word, tokens
+from kg.extract.syntax import (
+    CueIndex,
+    clause_head,
+    conjuncts,
+    fold_word,
+    strip_reflexive,
+    tokens,
+)
 from kg.model import Relation
 from kg.ontology import Ontology
 from kg.resolve import decide_class
@@ -29,15 +36,17 @@ _TITLE_REACH = 7
 #: Tokens an apposition may run before the maker it names (", un modèle open source de Y").
 _APPOSITION_REACH = 12
 _ROUND_PROPERTIES = frozenset({"investsIn"})
+#: Endings of a past participle, for one the tagger read as a name ("Cofondé en 2019 par").
+_PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
+#: Words that may stand between a main clause's subject and its verb ("X n'a pas", "X l'a").
+_BEFORE_VERB = frozenset({"ne", "n'", "l'", "la", "le", "les", "y", "en", "se", "s'", "lui"})
+#: Words that may stand between "par" and the agents it names ("par les chercheurs A et B").
+_AGENT_REACH = 4
 
 
 def _case(token: Token) -> str:
     """The preposition introducing a nominal complement ("avec" in "avec Z")."""
     return next((fold_word(c.text) for c in token.children if c.dep_ == "case"), "")
-
-
-def _strip_reflexive(cue: str) -> str:
-    return cue[2:] if cue.startswith(("s'", "s’")) else cue
 
 
 #: "de" before the maker of an artefact: "Gemma 3 d'Intex".
@@ -52,9 +61,9 @@ class _Cues:
     def __init__(self, onto: Ontology) -> None:
         props = [onto.properties[p] for p in onto.relation_properties()]
         self.verbs = CueIndex.build(
-            [(_strip_reflexive(c), f"{p.name}:direct") for p in props for c in p.verb_cues]
+            [(strip_reflexive(c), f"{p.name}:direct") for p in props for c in p.verb_cues]
             + [
-                (_strip_reflexive(c), f"{p.name}:inverse")
+                (strip_reflexive(c), f"{p.name}:inverse")
                 for p in props
                 for c in p.inverse_verb_cues
             ]
@@ -63,6 +72,7 @@ class _Cues:
         self.inverse_nouns = CueIndex.build((c, p.name) for p in props for c in p.inverse_noun_cues)
         self.titles = CueIndex.build((c, p.name) for p in props for c in p.title_cues)
         self.prepositions = CueIndex.build((c, p.name) for p in props for c in p.preposition_cues)
+        self.topics = CueIndex.build((c, p.name) for p in props for c in p.topic_cues)
         self.context = {p.name: p.cue_context for p in props}
         self.class_nouns = build_cues(onto).class_nouns  # "le modèle", "la start-up"
 
@@ -123,7 +133,11 @@ class _Extractor:
         """Entities a verb or noun takes as complements, looking through cue nouns."""
         keys: list[str] = []
         for child in head.children:
-            if child.dep_ not in _OBJECT_DEPS or (child.i < head.i and child.dep_ != "obj"):
+            # a name the parser took for a verb's complement clause ("prépare déjà Tarn-2")
+            misread = child.dep_ == "xcomp" and child.pos_ == "PROPN" and child.i > head.i
+            if not misread and (
+                child.dep_ not in _OBJECT_DEPS or (child.i < head.i and child.dep_ != "obj")
+            ):
                 continue
             for tok in conjuncts(child):
                 key = self.ctx.key(tok)
@@ -187,6 +201,81 @@ class _Extractor:
                     pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
                 for s, o in pairs:
                     self.add(s, prop, o, tok, [])
+
+    def fronted_participles(self) -> None:
+        """A sentence that opens on a participle cue tells who did it to the main clause's
+        subject: 'Fondée en 2021 par les chercheurs A et B, tous deux passés par X, Ormea
+        emploie ...', 'Cofondé en 2019 par A, son patron, et par B, ..., Nimbo équipe ...'.
+
+        Read from the words, not the parse: the parser often takes the participle for a name
+        and hangs the agents anywhere.
+        """
+        ctx, doc = self.ctx, self.ctx.doc
+        for start in sorted(ctx.sentence_starts):
+            opener = doc[start]
+            if not (
+                "Part" in opener.morph.get("VerbForm")
+                or fold_word(opener.text).endswith(_PARTICIPLE_ENDINGS)
+            ):
+                continue
+            for _, payload in self.cues.verbs.match(doc, start):
+                prop, direction = payload.split(":")
+                if self.cues.context[prop]:
+                    continue
+                sentence = ctx.sentence[start]
+                subject = self._main_subject(start, sentence)
+                if subject is None:
+                    continue
+                for agent in self._par_agents(start, subject[1], sentence):
+                    pair = (agent, subject[0]) if direction == "direct" else (subject[0], agent)
+                    self.add(pair[0], prop, pair[1], opener, [])
+
+    def _main_subject(self, start: int, sentence: int) -> tuple[str, int] | None:
+        """The entity after a comma that a verb follows: the subject of the main clause once an
+        opening phrase is over (its key, and the comma's index)."""
+        ctx, doc = self.ctx, self.ctx.doc
+        end = ctx.sentence_bounds[sentence][1]
+        for comma in range(start + 1, end - 1):
+            if doc[comma].text != ",":
+                continue
+            found = ctx.mention_after(comma + 1, sentence)
+            if found is None:
+                continue
+            j = found[1] + 1
+            while j < end and (doc[j].pos_ == "ADV" or fold_word(doc[j].text) in _BEFORE_VERB):
+                j += 1
+            if j < end and doc[j].pos_ in ("VERB", "AUX"):
+                return found[0], comma
+        return None
+
+    def _par_agents(self, start: int, end: int, sentence: int) -> list[str]:
+        """The entities of the opening phrase's "par" phrases: the first one, and those that
+        "et par" adds ("par A, son patron, et par B"), not a "par" of another verb ("passés
+        par X")."""
+        ctx, doc = self.ctx, self.ctx.doc
+        keys: list[str] = []
+        first = True
+        for j in range(start + 1, end):
+            if fold_word(doc[j].text) != "par" or not (first or doc[j - 1].text == "et"):
+                continue
+            first = False
+            k = j + 1
+            while (
+                k < min(end, j + 1 + _AGENT_REACH)
+                and k not in ctx.token_key
+                and doc[k].pos_ in ("DET", "NOUN", "ADJ")
+            ):
+                k += 1  # "par les chercheurs A et B"
+            found = ctx.mention_after(k, sentence, skip_det=False)
+            while found:
+                keys.append(found[0])
+                after = found[1] + 1
+                found = (
+                    ctx.mention_after(after + 1, sentence)
+                    if after + 1 < end and doc[after].text == "et"
+                    else None
+                )
+        return list(dict.fromkeys(keys))
 
     def nouns(self) -> None:
         doc = self.ctx.doc
@@ -318,14 +407,52 @@ class _Extractor:
                 if subject:
                     self.add(subject, prop, target[0], tok, [doc[target[1]]])
 
-    def nearest_right(self, i: int, sentence: int, prop: str) -> str | None:
-        """'Basée à Lyon, Kalio ...': the cue opens the sentence, its subject follows."""
-        domain = self.ctx.onto.properties[prop].domain
-        for j in range(i, min(len(self.ctx.doc), i + 4)):
-            key = self.ctx.token_key.get(j)
-            if self.ctx.sentence[j] != sentence:
+    def topics(self) -> None:
+        """'Sense-2, un modèle maison entraîné sur ...': a word of the description after a name
+        says the name's maker is the organisation the article is about."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for tok in tokens(doc):
+            for _, prop in self.cues.topics.match(doc, tok.i):
+                before = doc[tok.i - 1] if tok.i > 0 else tok
+                if not before.text.isalpha() or not before.text.islower() or before.pos_ == "DET":
+                    continue  # "la maison": a noun, not a modifier
+                sentence = ctx.sentence[tok.i]
+                described = self._described(tok.i, sentence)
+                if described is None:
+                    continue
+                info = ctx.onto.properties[prop]
+                topic = ctx.salient(sentence, info.range, exclude=frozenset({described}))
+                if topic:
+                    self.add(described, prop, topic, tok, [])
+
+    def _described(self, i: int, sentence: int) -> str | None:
+        """The entity named right before the comma that opens the description holding token
+        ``i`` ("Sense-2, un modèle de prévision maison"), if any."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for j in range(i - 1, max(-1, i - _APPOSITION_REACH), -1):
+            if ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PRON"):
                 return None
-            if key and self.ctx.fits(key, domain):
+            if doc[j].text == ",":
+                found = ctx.mention_before(j, sentence)
+                return found[0] if found else None
+        return None
+
+    def nearest_right(self, i: int, sentence: int, prop: str) -> str | None:
+        """'Basée à Lyon, Kalio ...', 'Installée à Lyon depuis 2012, l'entreprise ...': the cue
+        opens the sentence, its subject follows the clause's comma."""
+        ctx = self.ctx
+        domain = ctx.onto.properties[prop].domain
+        window = range(i, min(len(ctx.doc), i + 4))
+        comma = next(
+            (j for j in range(i, min(len(ctx.doc), i + 10)) if ctx.doc[j].text == ","), None
+        )
+        if comma is not None:
+            window = range(comma + 1, min(len(ctx.doc), comma + 4))
+        for j in window:
+            key = ctx.token_key.get(j)
+            if ctx.sentence[j] != sentence:
+                return None
+            if key and ctx.fits(key, domain):
                 return key
         return None
 
@@ -378,7 +505,7 @@ class _Extractor:
                 if ctx.token_key.get(j, key) != key:  # another entity ("un modèle" is the name's)
                     return None
                 # a name, not a description ("de la société"), which may be resolved wrong
-                if fold_word(doc[j].text) in _MADE_BY and doc[j + 1].text[:1].isupper():
+                if fold_word(doc[j].text) in _MADE_BY and self._named_after(j + 1, sentence):
                     i = j
                     break
                 j += 1
@@ -386,10 +513,26 @@ class _Extractor:
                 return None
         if fold_word(doc[i].text) not in _MADE_BY:
             return None
-        owner = ctx.mention_after(i + 1, sentence, skip_det=False)
+        owner = self._named_after(i + 1, sentence)
         if owner and ctx.onto.is_a(ctx.classes[owner[0]][0], "Organization"):
             return owner
         return None
+
+    def _named_after(self, i: int, sentence: int) -> tuple[str, int] | None:
+        """The name at token ``i``, past a determiner and the cue nouns that present it ("de
+        l'américain Brightloop", "de la société française SiPearl"); never a description."""
+        ctx, doc = self.ctx, self.ctx.doc
+        j = i
+        while (
+            j < min(len(doc), i + 4)
+            and j not in ctx.token_key
+            and doc[j].text[:1].islower()
+            and (doc[j].pos_ == "DET" or self.cues.class_nouns.match(doc, j))
+        ):
+            j += 1
+        if j >= len(doc) or not doc[j].text[:1].isupper():
+            return None
+        return ctx.mention_after(j, sentence, skip_det=False)
 
     def _possessive_before(self, start: int, sentence: int) -> int | None:
         """The possessive determiner of the noun phrase a name is given by: 'son assistant
@@ -415,32 +558,34 @@ class _Extractor:
         return None
 
     def containment(self) -> None:
-        """'Nexaria Cloud' next to 'Nexaria': an organisation named after another is part of it.
+        """'Nexaria Cloud' next to 'Nexaria': an organisation named after another is part of
+        it, and an artefact named after an organisation ('Nexaria Chat', 'Nexaria-7B') is its
+        own.
 
         Runs last, on classes updated with the roles entities already play, and casts no
-        vote: it is an inference from names, only drawn between known organisations.
+        vote: it is an inference from names, only drawn between known entities.
         """
         ctx = self.ctx
         names = {
             key: next((m.text for m in g.mentions if m.source == "name"), "")
             for key, g in ctx.resolution.groups.items()
         }
-        organizations = {
-            key
+        classes = {
+            key: decide_class(group.votes() + ctx.role_votes.get(key, []), ctx.onto)[0]
             for key, group in ctx.resolution.groups.items()
-            if ctx.onto.is_a(
-                decide_class(group.votes() + ctx.role_votes.get(key, []), ctx.onto)[0],
-                "Organization",
-            )
         }
-        for key in sorted(organizations):
+        organizations = {key for key, cls in classes.items() if ctx.onto.is_a(cls, "Organization")}
+        artifacts = {key for key, cls in classes.items() if ctx.onto.is_a(cls, "Artifact")}
+        for key in sorted(organizations | artifacts):
+            prop = "subOrganizationOf" if key in organizations else "developedBy"
+            separators = (" ",) if key in organizations else (" ", "-")
             for parent in sorted(organizations - {key}):
-                if not names[key].startswith(names[parent] + " "):
+                if not names[key].startswith(tuple(names[parent] + s for s in separators)):
                     continue
                 first = next(m for m in ctx.resolution.groups[key].mentions if m.source == "name")
                 span = ctx.doc.char_span(first.start, first.end, alignment_mode="expand")
                 if span is not None:
-                    self.add(key, "subOrganizationOf", parent, span.root, list(span), vote=False)
+                    self.add(key, prop, parent, span.root, list(span), vote=False)
 
 
 def find_relations(
@@ -459,9 +604,11 @@ def find_relations(
     extractor = _Extractor(ctx, facts_by_sentence or {}, ranked_items or {}, investees or {})
     extractor.titles()
     extractor.verbs()
+    extractor.fronted_participles()
     extractor.nouns()
     extractor.inverse_nouns()
     extractor.prepositions()
+    extractor.topics()
     extractor.possessives()
     extractor.containment()
     return sorted(

@@ -18,6 +18,7 @@ __all__ = [
     "folded_words",
     "is_plural",
     "naming_noun",
+    "strip_reflexive",
     "subjects",
     "tokens",
     "verb_lemmas",
@@ -130,6 +131,15 @@ class _FoldCache(threading.local):
 
 
 _fold_cache = _FoldCache()
+
+
+def strip_reflexive(cue: str) -> str:
+    """The verb of a pronominal cue ("se féliciter", "s'associer"): the pronoun is a token of
+    its own, often away from the verb ("s'est félicité")."""
+    for prefix in ("se ", "s'", "s’"):
+        if cue.startswith(prefix):
+            return cue[len(prefix) :]
+    return cue
 
 
 def verb_lemmas(word: str) -> set[str]:
