@@ -175,6 +175,40 @@ maison+   PRON  nmod      8 maison    _
 .         PUNCT punct     4 .         _
 """
 
+# the round's lead in the next sentence; the parser hung the reinvestors on the first verb
+ROUND_CONTINUED = """
+Brindel      PROPN nsubj       1 Brindel    B-ORG
+lève         VERB  ROOT        1 lever      _
+5            NUM   nummod      3 5          _
+millions     NOUN  obj         1 million    _
+d'+          ADP   case        5 de         _
+euros+       NOUN  nmod        3 euro       _
+.            PUNCT punct       1 .          _
+Le           DET   det         8 le         _
+tour         NOUN  nsubj:pass 11 tour       _
+a            AUX   aux:tense  11 avoir      _
+été          AUX   aux:pass   11 être       _ Tense=Past|VerbForm=Part
+mené         VERB  ROOT       11 mener      _ Tense=Past|VerbForm=Part|Voice=Pass
+par          ADP   case       13 par        _
+Orvane       PROPN obl:agent  11 Orvane     B-ORG
+Capital      PROPN flat:name  13 Capital    I-ORG
+;            PUNCT punct      11 ;          _
+Kelvo        PROPN conj       11 Kelvo      B-ORG
+Partners     PROPN flat:name  16 Partners   I-ORG
+et           CCONJ cc         19 et         _
+Arlo         PROPN conj       16 Arlo       B-ORG
+Ventures+    PROPN flat:name  19 Ventures   I-ORG
+,            PUNCT punct      16 ,          _
+déjà         ADV   advmod     23 déjà       _
+présents     ADJ   amod       16 présent    _
+au           ADP   case       25 au         _
+capital+     NOUN  nmod       23 capital    _
+,            PUNCT punct      16 ,          _
+ont          AUX   aux:tense  28 avoir      _
+réinvesti+   VERB  advcl      11 réinvestir _ Tense=Past|VerbForm=Part
+.            PUNCT punct      28 .          _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -317,6 +351,20 @@ def test_extract_an_in_house_model_is_the_topic_organisations(fr_vocab: Vocab) -
     assert ("kora2", "developedBy", "brindel") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+def test_extract_a_round_is_completed_by_the_next_sentence(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, ROUND_CONTINUED)
+    (round_,) = (f for f in x.facts if f.cls == "FundingRound")
+    assert sorted(round_.roles) == [
+        ("investee", "brindel"),
+        ("investor", "arloventures"),
+        ("investor", "kelvopartners"),
+        ("leadInvestor", "orvanecapital"),
+    ]
+    assert round_.value("amount") is not None
+    # told in the first sentence: the fact's evidence stays there
+    assert round_.evidence.sentence == 0
 
 
 def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:

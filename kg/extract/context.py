@@ -26,6 +26,8 @@ from kg.resolve import Resolution, decide_class, most_salient
 
 __all__ = ["Context"]
 
+#: Tokens an apposition between a subject and its verb may hold.
+_APPOSITION_REACH = 10
 #: A class decided by fewer votes than this can still be corrected by the roles it plays.
 _FIRM_SCORE = 2.0
 _NEGATORS = frozenset({"ne", "n'"})
@@ -195,10 +197,34 @@ class Context:
             j = verb.i - 1
             while j >= 0 and self.doc[j].pos_ in ("AUX", "ADV") and j not in self.token_key:
                 j -= 1
+            if j >= 0 and self.doc[j].text == ",":
+                opening = self._apposition_start(j, self.sentence[verb.i])
+                j = opening - 1 if opening is not None else -1
             before = self.mention_before(j + 1, self.sentence[verb.i]) if j >= 0 else None
-            if before:
+            # "A et B, déjà présents au capital, ont réinvesti", "A, B et C ont ...": back over
+            # the coordination, whose last link is "et" (a lone comma ends an opening phrase)
+            links = ("et",)
+            while before:
                 keys.append(before[0])
+                k = before[1] - 1
+                before = (
+                    self.mention_before(k, self.sentence[verb.i])
+                    if k > 0 and self.doc[k].text in links
+                    else None
+                )
+                links = ("et", ",")
         return list(dict.fromkeys(keys))
+
+    def _apposition_start(self, comma: int, sentence: int) -> int | None:
+        """The comma that opens the apposition closed by ``comma`` ("X, déjà présent au
+        capital, a ..."), if the words between name nothing and hold no verb."""
+        for j in range(comma - 1, max(-1, comma - _APPOSITION_REACH), -1):
+            tok = self.doc[j]
+            if self.sentence[j] != sentence or tok.pos_ in ("VERB", "AUX") or j in self.token_key:
+                return None
+            if tok.text == ",":
+                return j
+        return None
 
     def _mention_spans(self) -> list[list[Token]]:
         return [

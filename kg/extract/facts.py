@@ -79,6 +79,10 @@ def _fact_cues(onto: Ontology) -> _FactCues:
     return _FactCues(onto)
 
 
+#: Sentences after a fact whose role cues may still complete it.
+_CARRY_REACH = 2
+
+
 class _FactFinder:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -133,8 +137,20 @@ class _FactFinder:
                 draft.tokens.append(tok)
                 if draft.modality is None or tok.pos_ in ("VERB", "AUX"):
                     draft.modality = ctx.modality(tok)
+        self.carry_role_cues(drafts)
         facts = [self.build(d) for _, d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))]
         return _merge_repeats(facts, self.functional)
+
+    def carry_role_cues(self, drafts: dict[tuple[str, int], _Draft]) -> None:
+        """'X boucle une série A de 28 M€. Le tour a été conduit par Y.': role cues in the next
+        sentences, up to one that states another fact of its class, complete the fact."""
+        for (cls, sentence), draft in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0])):
+            for later in range(sentence + 1, sentence + 1 + _CARRY_REACH):
+                if (cls, later) in drafts:
+                    break
+                roles = self.preposition_roles(cls, later)
+                if roles:
+                    draft.add(roles, [], self.functional)
 
     def fillers(
         self, tok: Token, cls: str, sentence: int
