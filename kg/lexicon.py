@@ -25,6 +25,8 @@ class Lexicon:
     approximations: tuple[str, ...]
     leading_words: frozenset[str]
     legal_suffixes: frozenset[str]
+    demonym_endings: tuple[str, ...]
+    organization_before: tuple[tuple[str, ...], ...]
     demonstratives: frozenset[str]
     definites: frozenset[str]
 
@@ -50,6 +52,11 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         approximations=tuple(data["approximations"]["words"]),
         leading_words=frozenset(data["names"]["leading"]),
         legal_suffixes=frozenset(data["names"]["legal_suffixes"]),
+        demonym_endings=tuple(data["names"]["demonym_endings"]),
+        organization_before=tuple(
+            tuple(phrase.replace("'", "' ").split())
+            for phrase in data["names"]["organization_before"]
+        ),
         demonstratives=frozenset(data["function_words"]["demonstratives"]),
         definites=frozenset(data["function_words"]["definites"]),
     )

@@ -87,6 +87,14 @@ def test_rules_is_plural_trusts_the_determiner(
     assert is_plural(doc[index]) is plural
 
 
+def test_rules_is_plural_reads_a_determiner_hung_on_the_next_word(fr_vocab: Vocab) -> None:
+    # "le néerlandais Zephyro": the parser hangs "le" on the name, "néerlandais" ends in -s
+    words = ["le", "néerlandais", "Zephyro"]
+    pos = ["DET", "ADJ", "PROPN"]
+    doc = Doc(fr_vocab, words=words, pos=pos, deps=["det", "amod", "ROOT"], heads=[2, 2, 2])
+    assert is_plural(doc[1]) is False
+
+
 def test_rules_naming_noun_walks_over_adjectives_and_complements(fr_vocab: Vocab) -> None:
     words = ["le", "fabricant", "grenoblois", "de", "batteries", "Voltaïa"]
     pos = ["DET", "NOUN", "ADJ", "ADP", "NOUN", "PROPN"]
@@ -159,3 +167,27 @@ def test_rules_makers_from_a_possessive_and_from_an_apposition(nlp: object) -> N
     made = {(r.subject, r.object) for r in x.relations if r.predicate == "developedBy"}
     # "son assistant vocal, Orka": the subject's; ", un modèle ... de Ferrand Labs"
     assert made == {("orka", "brindel"), ("kestra2", "ferrandlabs")}
+
+
+CONTEXT_TYPES = (
+    "Le groupe Brindel a racheté le toulousain Mecavo, spécialiste des bancs d'essai. "
+    "Sa directrice, Lina Roche, une ancienne de Quorva passée par l'Inrae, prépare pour le "
+    "printemps Tarvo-3."
+)
+
+
+def test_rules_names_typed_by_the_words_before_them(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="c", text=CONTEXT_TYPES), parse(CONTEXT_TYPES))
+    classes = {e.label: e.cls for e in x.entities}
+    # a lower-case demonym presents a company; "une ancienne de", "passée par" an employer;
+    # "le printemps" is no part of the model's name
+    assert classes["Mecavo"] == "Company"
+    assert classes["Quorva"] == "Organization"
+    assert classes["Inrae"] == "Organization"
+    assert classes["Tarvo-3"] == "AIModel"
+    # "Sa directrice": the company the previous sentence is about, not a name met since
+    assert [(r.subject, r.object) for r in x.relations if r.predicate == "worksFor"] == [
+        ("linaroche", "brindel")
+    ]

@@ -25,9 +25,10 @@ __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 _PERSON_PARTICLES = frozenset(
     {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
 )
+#: Lower-case words inside names: particles and connectors ("Airbus Defence and Space").
+_NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
 _LOCATIVE = frozenset({"à", "en", "au", "aux"})
-_AT_ORGANIZATION = frozenset({"chez"})
 _NAME_DELIMITERS = frozenset(',;:«»"“”()[]')
 
 
@@ -219,8 +220,23 @@ class _Finder:
             or (doc[start].text[:1].islower() and bool(self.cues.class_nouns.match(doc, start)))
         ):
             start += 1
-        while end > start and not any(c.isalnum() for c in doc[end - 1].text):
+        # "pour le printemps Juris-3": a lower-case common word before a name is not part of it
+        while start < end - 1 and doc[start].text.isalpha() and doc[start].text.islower():
+            start += 1
+        # no name ends on a lower-case preposition or determiner ("Ombrelle en tête du")
+        while end > start + 1 and (
+            not any(c.isalnum() for c in doc[end - 1].text)
+            or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
+        ):
             end -= 1
+        if start in self.first_of_sentence:
+            # a headline's capital is no name's ("Ombrelle en tête du palmarès", "Nouveau tour
+            # de table"): the name stops at its first lower-case word other than a particle
+            for j in range(start + 1, end):
+                word = doc[j].text
+                if word.isalpha() and word.islower() and word not in _NAME_CONNECTORS:
+                    end = j
+                    break
         return start, end
 
     def _extend(self, start: int, end: int) -> tuple[int, int]:
@@ -319,8 +335,11 @@ class _Finder:
                 k -= 1
             if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
-        # "chez X": people work at organisations
-        if start > 0 and fold_word(doc[start - 1].text) in _AT_ORGANIZATION:
+        # "le toulousain X": a lower-case demonym between a determiner and the name
+        if start >= 2 and self._is_demonym(start - 1) and doc[start - 2].pos_ == "DET":
+            votes.append(("Company", 2.0))
+        # "chez X", "un ancien de X", "passée par l'X": people work at organisations
+        if self._after_organization_words(start):
             votes.append(("Organization", 2.0))
         # "X, la start-up ...": a determiner and a cue noun in apposition after the name
         j = end
@@ -345,6 +364,23 @@ class _Finder:
             for _, cls in self.cues.class_nouns.match(doc, head.head.i):
                 votes.append((cls, 2.0))
         return votes
+
+    def _after_organization_words(self, start: int) -> bool:
+        end = start - 1 if start > 0 and self.doc[start - 1].pos_ == "DET" else start
+        words = [fold_word(t.text) for t in self.doc[max(0, end - 3) : end]]
+        return any(
+            tuple(words[-len(phrase) :]) == phrase for phrase in self.lex.organization_before
+        )
+
+    def _is_demonym(self, i: int) -> bool:
+        word = self.doc[i].text
+        return (
+            word.isalpha()
+            and word.islower()
+            and len(word) > 4
+            and self.doc[i].pos_ in ("ADJ", "NOUN", "PROPN")
+            and word.endswith(self.lex.demonym_endings)
+        )
 
     def colon_list_votes(
         self, spans: list[tuple[int, int]]

@@ -334,7 +334,9 @@ class _Extractor:
                 if not org and self._possessive_title(tok.i):
                     # "son cofondateur et directeur général, Théo Lambin": the company the
                     # sentence is about
-                    topic = ctx.salient(sentence, "Organization")
+                    topic = self._possessor(tok.i, sentence) or ctx.salient(
+                        sentence, "Organization"
+                    )
                     org = (topic, last - 1) if topic else None
                 if not org:
                     continue
@@ -355,6 +357,24 @@ class _Extractor:
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
                 if person:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def _possessor(self, i: int, sentence: int) -> str | None:
+        """The organisation a possessive at token ``i`` refers to: the sentence's subject
+        named before it, else the previous sentence's ("Brindel rachète X. Sa directrice, ...")."""
+        ctx = self.ctx
+        for s in (sentence, sentence - 1):
+            for key in ctx.subjects_by_sentence.get(s, []):
+                first = min(
+                    (j for j, k in ctx.token_key.items() if k == key and ctx.sentence[j] == s),
+                    default=None,
+                )
+                if (
+                    first is not None
+                    and (s < sentence or first < i)
+                    and ctx.onto.is_a(ctx.classes[key][0], "Organization")
+                ):
+                    return key
+        return None
 
     def _possessive_title(self, i: int) -> bool:
         doc = self.ctx.doc

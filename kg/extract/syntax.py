@@ -259,14 +259,18 @@ _PLURAL_DETERMINERS = frozenset({"les", "des", "ces", "ses", "mes", "tes", "nos"
 
 
 def is_plural(tok: Token) -> bool:
-    """Whether a noun is plural, trusting its determiner first ("le fonds" is singular)."""
-    for child in tok.children:
-        if child.dep_ == "det":
-            word = fold_word(child.text)
-            if word in _SINGULAR_DETERMINERS:
-                return False
-            if word in _PLURAL_DETERMINERS:
-                return True
+    """Whether a noun is plural, trusting its determiner first ("le fonds" is singular), or
+    the determiner right before it, which the parser may have hung on the name that follows
+    ("le néerlandais Zephyro")."""
+    determiners = [c for c in tok.children if c.dep_ == "det"]
+    if not determiners and tok.i > 0 and tok.doc[tok.i - 1].pos_ == "DET":
+        determiners = [tok.doc[tok.i - 1]]
+    for child in determiners:
+        word = fold_word(child.text)
+        if word in _SINGULAR_DETERMINERS:
+            return False
+        if word in _PLURAL_DETERMINERS:
+            return True
     if tok.text.isupper():
         return False
     number = tok.morph.get("Number")
