@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
 from kg.errors import OntologyError
@@ -81,6 +82,9 @@ class PropertyInfo:
     preposition_cues: tuple[str, ...]
     cue_context: str | None = None
     topic_cues: tuple[str, ...] = ()
+    #: ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )``: the property links the filler
+    #: of role R1 of a fact to the filler of its role R2 ("investor" -> "investee").
+    fact_chain: tuple[str, str] | None = None
 
     def label(self, lang: str = "fr") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -150,6 +154,20 @@ class Ontology:
         """True when the property's domain and range admit these classes."""
         info = self.properties[prop]
         return self.is_a(subject_cls, info.domain) and self.is_a(object_cls, info.range)
+
+
+def _fact_chain(graph: Graph, term: URIRef) -> tuple[str, str] | None:
+    """The two roles of a property chain ``( [ owl:inverseOf R1 ] R2 )``, if ``term`` has one."""
+    head = graph.value(term, OWL.propertyChainAxiom)
+    if head is None:
+        return None
+    links = list(Collection(graph, head))
+    if len(links) != 2:
+        raise OntologyError(f"{_local(term)}: a property chain of two links is expected")
+    first = graph.value(links[0], OWL.inverseOf)
+    if first is None or not isinstance(links[1], URIRef):
+        raise OntologyError(f"{_local(term)}: the chain must read ( [ owl:inverseOf R1 ] R2 )")
+    return _local(first), _local(links[1])
 
 
 def _breadth_first(
@@ -287,6 +305,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 preposition_cues=_cues(graph, term, KG.prepositionCue, lang),
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
                 topic_cues=_cues(graph, term, KG.topicCue, lang),
+                fact_chain=_fact_chain(graph, term),
             )
 
     modality_cues = {

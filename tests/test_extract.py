@@ -184,7 +184,7 @@ millions     NOUN  obj         1 million    _
 d'+          ADP   case        5 de         _
 euros+       NOUN  nmod        3 euro       _
 .            PUNCT punct       1 .          _
-Le           DET   det         8 le         _
+Le           DET   det         8 le         _ Definite=Def
 tour         NOUN  nsubj:pass 11 tour       _
 a            AUX   aux:tense  11 avoir      _
 été          AUX   aux:pass   11 être       _ Tense=Past|VerbForm=Part
@@ -365,6 +365,12 @@ def test_extract_a_round_is_completed_by_the_next_sentence(fr_vocab: Vocab) -> N
     assert round_.value("amount") is not None
     # told in the first sentence: the fact's evidence stays there
     assert round_.evidence.sentence == 0
+    # owl:propertyChainAxiom of investsIn: every investor of the round (the lead is one)
+    assert sorted((r.subject, r.object) for r in x.relations if r.predicate == "investsIn") == [
+        ("arloventures", "brindel"),
+        ("kelvopartners", "brindel"),
+        ("orvanecapital", "brindel"),
+    ]
 
 
 def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:

@@ -191,3 +191,28 @@ def test_rules_names_typed_by_the_words_before_them(nlp: object) -> None:
     assert [(r.subject, r.object) for r in x.relations if r.predicate == "worksFor"] == [
         ("linaroche", "brindel")
     ]
+
+
+ROUND_THEN_RENTAL = (
+    "La start-up Brindel a levé 5 millions d'euros auprès de Kelvo Partners. L'opération a été "
+    "menée par Orvane Capital. Son logiciel tourne sur des GPU loués auprès de Nubis Cloud."
+)
+
+
+def test_rules_a_round_takes_roles_only_from_sentences_that_refer_back_to_it(
+    nlp: object,
+) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="r", text=ROUND_THEN_RENTAL), parse(ROUND_THEN_RENTAL))
+    (round_,) = (f for f in x.facts if f.cls == "FundingRound")
+    # "L'opération a été menée par": the round's; "loués auprès de": a rental, not the round's
+    assert sorted(round_.roles) == [
+        ("investee", "brindel"),
+        ("investor", "kelvopartners"),
+        ("leadInvestor", "orvanecapital"),
+    ]
+    assert {(r.subject, r.object) for r in x.relations if r.predicate == "investsIn"} == {
+        ("kelvopartners", "brindel"),
+        ("orvanecapital", "brindel"),
+    }

@@ -17,7 +17,7 @@ from kg.extract.context import Context
 from kg.extract.facts import complete, continue_roles, find_facts, find_quotes, join_rounds
 from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
-from kg.extract.relations import find_relations
+from kg.extract.relations import chained_relations, find_relations
 from kg.lexicon import load_lexicon
 from kg.model import Document, Extraction, Sentence
 from kg.ontology import load_ontology
@@ -77,10 +77,22 @@ def extract(document: Document, doc: Doc) -> Extraction:
     for dropped in set(relations) - set(kept):
         log.debug("dropped %s: classes break the ontology's domain or range", dropped)
     facts = complete(facts, classes, ctx)
+    stated = {(r.subject, r.predicate, r.object) for r in kept}
+    kept += [
+        r
+        for r in chained_relations(facts, onto)
+        if (r.subject, r.predicate, r.object) not in stated
+        and onto.accepts(r.predicate, classes[r.subject], classes[r.object])
+    ]
     return Extraction(
         document=document,
         sentences=sentences,
         entities=entities,
-        relations=tuple(kept),
+        relations=tuple(
+            sorted(
+                kept,
+                key=lambda r: (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object),
+            )
+        ),
         facts=tuple(sorted(facts, key=lambda f: (f.evidence.start, f.evidence.end, f.cls))),
     )

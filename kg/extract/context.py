@@ -319,10 +319,14 @@ class Context:
             self.role_votes[key].append((required, 3.0))
 
     def salient(
-        self, sentence: int, required: str, exclude: frozenset[str] = frozenset()
+        self,
+        sentence: int,
+        required: str,
+        exclude: frozenset[str] = frozenset(),
+        before: bool = False,
     ) -> str | None:
-        """The entity of class ``required`` most in focus up to ``sentence``: the article's
-        topic (see ``kg.resolve.most_salient``)."""
+        """The entity of class ``required`` most in focus up to ``sentence`` (before it, if
+        ``before``): the article's topic (see ``kg.resolve.most_salient``)."""
         mentions = [
             (m, key)
             for key, group in self.resolution.groups.items()
@@ -333,7 +337,7 @@ class Context:
             mentions,
             sentence,
             lambda key: self.onto.is_a(self.classes[key][0], required),
-            before=False,
+            before=before,
         )
 
     def vote_coordinated(self) -> None:

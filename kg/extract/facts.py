@@ -69,6 +69,11 @@ class _FactCues:
                 if prop.domain in ancestors
                 for cue in prop.preposition_cues
             )
+        self.anaphoric = {
+            info.name: CueIndex.build((c, info.name) for c in info.anaphoric_cues)
+            for info in self.classes
+            if info.anaphoric_cues
+        }
         self.speech = CueIndex.build(
             (strip_reflexive(c), "Quote") for c in onto.classes["Quote"].verb_cues
         )
@@ -77,6 +82,13 @@ class _FactCues:
 @functools.cache
 def _fact_cues(onto: Ontology) -> _FactCues:
     return _FactCues(onto)
+
+
+def _is_definite(tok: Token) -> bool:
+    """A definite or demonstrative determiner ("le", "l'", "cette"), by its features."""
+    return tok.pos_ == "DET" and (
+        tok.morph.get("Definite") == ["Def"] or "Dem" in tok.morph.get("PronType")
+    )
 
 
 #: Sentences after a fact whose role cues may still complete it.
@@ -89,6 +101,7 @@ class _FactFinder:
         cues = _fact_cues(ctx.onto)
         self.triggers, self.inverse = cues.triggers, cues.inverse
         self.functional, self.role_preps = cues.functional, cues.role_preps
+        self.anaphoric = cues.anaphoric
 
     def complement(self, trigger: Token) -> list[str]:
         """Entities the trigger takes as complement: syntactic objects, else the next name."""
@@ -148,6 +161,8 @@ class _FactFinder:
             for later in range(sentence + 1, sentence + 1 + _CARRY_REACH):
                 if (cls, later) in drafts:
                     break
+                if not self.refers_back(cls, later):
+                    continue
                 roles = self.preposition_roles(cls, later)
                 if roles:
                     draft.add(roles, [], self.functional)
@@ -253,6 +268,16 @@ class _FactFinder:
             if _quantity_values(q, self.ctx.onto.classes[other].quantity_roles):
                 return False
         return True
+
+    def refers_back(self, cls: str, sentence: int) -> bool:
+        """The sentence names a fact of class ``cls`` by a definite description ("le tour",
+        "l'opération", "cette levée")."""
+        ctx, doc = self.ctx, self.ctx.doc
+        cues = self.anaphoric.get(cls)
+        return cues is not None and any(
+            cues.match(doc, tok.i) and tok.i > 0 and _is_definite(doc[tok.i - 1])
+            for tok in ctx.sentence_tokens(sentence)
+        )
 
     def preposition_roles(self, cls: str, sentence: int) -> list[tuple[str, str]]:
         """'menée par X', 'auprès de X, Y et Z': fillers introduced by the roles' cues."""

@@ -40,8 +40,12 @@ class Cues:
         self.class_nouns = CueIndex.build(
             (cue, name) for name, info in onto.classes.items() for cue in info.noun_cues
         )
+        # descriptions of entities ("la start-up"); those of facts ("l'opération") are facts'
         self.anaphoric = CueIndex.build(
-            (cue, name) for name, info in onto.classes.items() for cue in info.anaphoric_cues
+            (cue, name)
+            for name, info in onto.classes.items()
+            if onto.is_a(name, "Entity")
+            for cue in info.anaphoric_cues
         )
         self.name_suffixes = {
             suffix: name for name, info in onto.classes.items() for suffix in info.name_suffixes
@@ -51,8 +55,11 @@ class Cues:
         )
         self.reserved = frozenset(
             fold_word(cue)
-            for info in onto.classes.values()
-            for cue in (*info.noun_cues, *info.anaphoric_cues)
+            for name, info in onto.classes.items()
+            for cue in (
+                *info.noun_cues,
+                *(info.anaphoric_cues if onto.is_a(name, "Entity") else ()),
+            )
         ) | frozenset(fold_word(c) for p in onto.properties.values() for c in p.title_cues)
 
 

@@ -10,6 +10,7 @@ which words they are, and which classes a relation accepts, comes from the ontol
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from spacy.tokens import Token
 
@@ -23,11 +24,11 @@ from kg.extract.syntax import (
     strip_reflexive,
     tokens,
 )
-from kg.model import Relation
+from kg.model import Fact, Relation
 from kg.ontology import Ontology
 from kg.resolve import decide_class
 
-__all__ = ["find_relations"]
+__all__ = ["chained_relations", "find_relations"]
 
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
 _OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
@@ -441,7 +442,10 @@ class _Extractor:
                 if described is None:
                     continue
                 info = ctx.onto.properties[prop]
-                topic = ctx.salient(sentence, info.range, exclude=frozenset({described}))
+                # the topic so far: the names of this sentence are what the model is used with
+                topic = ctx.salient(
+                    sentence, info.range, exclude=frozenset({described}), before=sentence > 0
+                )
                 if topic:
                     self.add(described, prop, topic, tok, [])
 
@@ -635,3 +639,22 @@ def find_relations(
         extractor.found.values(),
         key=lambda r: (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object),
     )
+
+
+def chained_relations(facts: Iterable[Fact], onto: Ontology) -> list[Relation]:
+    """Relations the ontology's property chains draw from facts: the investors of a funding
+    round invest in its investee (``kg:investsIn``), with the fact's evidence and modality."""
+    chains = [(p.name, p.fact_chain) for p in onto.properties.values() if p.fact_chain]
+    found: dict[tuple[str, str, str], Relation] = {}
+    for fact in facts:
+        for prop, (from_role, to_role) in chains:
+            subjects = [k for r, k in fact.roles if from_role in onto.property_ancestors(r)]
+            objects = [k for r, k in fact.roles if to_role in onto.property_ancestors(r)]
+            for subject in subjects:
+                for obj in objects:
+                    if subject != obj:
+                        found.setdefault(
+                            (subject, prop, obj),
+                            Relation(subject, prop, obj, fact.evidence, fact.modality),
+                        )
+    return list(found.values())
