@@ -52,7 +52,7 @@ class _Entity:
 
 
 def _entities(graph: Graph, ontology: Ontology) -> dict[Node, _Entity]:
-    classes = {KG[name] for name in ontology.entity_classes()}
+    classes = {KG[name] for name in ontology.entity_classes(untyped=True)}
     entities: dict[Node, _Entity] = {}
     for node in sorted({s for s, o in graph.subject_objects(RDF.type) if o in classes}):
         labels = sorted(str(o) for o in graph.objects(node, RDFS.label))

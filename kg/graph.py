@@ -74,7 +74,7 @@ def to_networkx(graph: Graph, *, lang: str = "fr") -> nx.MultiDiGraph:
     """
     onto = load_ontology(lang)
     evidence = _Evidence(graph)
-    entity_classes = set(onto.entity_classes())
+    entity_classes = set(onto.entity_classes(untyped=True))
     fact_classes = set(onto.fact_classes())
     nxg = nx.MultiDiGraph()
     nxg.graph["documents"] = sorted(

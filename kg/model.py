@@ -64,7 +64,9 @@ class Mention:
 
     ``votes`` are the ontology classes the mention's own context suggests, with weights (name
     shape, a cue noun next to it); ``ner_votes`` are those of spaCy's NER label, which are
-    averaged over an entity's mentions. ``source`` is ``name`` or ``description``.
+    averaged over an entity's mentions; ``fallback_votes`` (what a brand-shaped name usually
+    is) count only for an entity nothing else votes on. ``source`` is ``name`` or
+    ``description``.
     For a description, ``cue`` is its head noun, ``subject`` tells whether it is the subject of
     its clause, and ``clause_subject`` is the start offset of its clause's subject, if any.
     """
@@ -75,6 +77,7 @@ class Mention:
     sentence: int
     votes: tuple[tuple[str, float], ...] = ()
     ner_votes: tuple[tuple[str, float], ...] = ()
+    fallback_votes: tuple[tuple[str, float], ...] = ()
     source: str = "name"
     cue: str = ""
     subject: bool = False

@@ -122,9 +122,10 @@ class Ontology:
     def _entity_classes(self) -> tuple[str, ...]:
         return tuple(sorted(c for c in self.classes if self.is_a(c, "Entity") and c != "Entity"))
 
-    def entity_classes(self) -> tuple[str, ...]:
-        """Classes of things named in articles (subclasses of ``kg:Entity``), sorted."""
-        return self._entity_classes
+    def entity_classes(self, *, untyped: bool = False) -> tuple[str, ...]:
+        """Classes of things named in articles (subclasses of ``kg:Entity``), sorted; with
+        ``untyped``, ``Entity`` too: the class of an entity nothing says the kind of."""
+        return (*self._entity_classes, "Entity") if untyped else self._entity_classes
 
     def fact_classes(self) -> tuple[str, ...]:
         """N-ary fact classes (subclasses of ``kg:Fact`` other than ``kg:Relation``), sorted."""

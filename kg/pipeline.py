@@ -99,9 +99,11 @@ def summarize(graph: Graph) -> Summary:
     counts: Counter[str] = Counter()
     for _, cls in graph.subject_objects(RDF.type):
         name = str(cls).removeprefix(str(KG))
-        if name in onto.classes and (name in onto.entity_classes() or name in onto.fact_classes()):
+        if name in onto.classes and (
+            name in onto.entity_classes(untyped=True) or name in onto.fact_classes()
+        ):
             counts[name] += 1
-    entity_total = sum(counts[c] for c in onto.entity_classes())
+    entity_total = sum(counts[c] for c in onto.entity_classes(untyped=True))
     fact_total = sum(counts[c] for c in onto.fact_classes())
     relations = sum(1 for _ in graph.subjects(RDF.type, KG.Relation))
     return Summary(

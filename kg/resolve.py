@@ -28,9 +28,11 @@ __all__ = [
     "resolve_mentions",
 ]
 
-#: The class of an entity nothing tells more about: a named thing in business news that is
-#: neither a person, an organisation nor a place is most often a product.
-_DEFAULT_CLASS = "Product"
+#: The class of an entity nothing tells anything about: a name is a thing, and guessing its
+#: kind would assert a fact the text does not state (it stays out of typed relations).
+_UNKNOWN_CLASS = "Entity"
+#: Between artefact kinds that tie, the most common in business news.
+_DEFAULT_ARTIFACT = "Product"
 
 
 def entity_key(label: str, lex: Lexicon | None = None) -> str:
@@ -51,7 +53,8 @@ def entity_key(label: str, lex: Lexicon | None = None) -> str:
 
 
 def decide_class(votes: Iterable[tuple[str, float]], onto: Ontology) -> tuple[str, float]:
-    """The leaf entity class best supported by ``votes``, and its score.
+    """The leaf entity class best supported by ``votes``, and its score (``Entity``, score 0,
+    when nothing supports any).
 
     A vote for a class also supports its subclasses ("Artifact" helps AIModel, Product and
     Hardware); "Company" wins over "Organization" when anything says company.
@@ -60,17 +63,17 @@ def decide_class(votes: Iterable[tuple[str, float]], onto: Ontology) -> tuple[st
     for cls, weight in votes:
         totals[cls] += weight
     if not totals:
-        return _DEFAULT_CLASS, 0.0
+        return _UNKNOWN_CLASS, 0.0
     leaves = [c for c in onto.entity_classes() if c not in ("Agent", "Artifact")]
     scores = {leaf: sum(totals[a] for a in onto.ancestors(leaf)) for leaf in leaves}
     best = max(scores.values())
     if best <= 0:
-        return _DEFAULT_CLASS, 0.0
+        return _UNKNOWN_CLASS, 0.0
     winners = [leaf for leaf in leaves if scores[leaf] == best]
     if "Company" in winners and "Organization" in winners:
         winners.remove("Company" if totals["Company"] == 0 else "Organization")
-    if _DEFAULT_CLASS in winners:  # a tie between artefact kinds: nothing says more
-        return _DEFAULT_CLASS, best
+    if _DEFAULT_ARTIFACT in winners:  # a tie between artefact kinds: nothing says more
+        return _DEFAULT_ARTIFACT, best
     return sorted(winners)[0], best
 
 
@@ -81,14 +84,23 @@ class _Group:
     merges: list[str] = field(default_factory=list)
 
     def votes(self) -> list[tuple[str, float]]:
-        """Context votes of every mention, plus NER votes averaged over the names.
+        """Context votes of every mention, plus NER votes averaged over the names; failing
+        any, the fallback votes of the names' shapes, averaged too.
 
         NER labels are noisy and repeat with every mention; averaging keeps five "LOC" tags
         on a product name from outweighing one clear cue.
         """
-        names = [m for m in self.mentions if m.source == "name"] or [None]
-        ner = [(cls, w / len(names)) for m in names if m for cls, w in m.ner_votes]
-        return [v for m in self.mentions for v in m.votes] + ner
+        return self.evidence() or self._averaged(lambda m: m.fallback_votes)
+
+    def evidence(self) -> list[tuple[str, float]]:
+        """The votes of what the text says about the entity (no fallback)."""
+        return [v for m in self.mentions for v in m.votes] + self._averaged(lambda m: m.ner_votes)
+
+    def _averaged(
+        self, of: Callable[[Mention], tuple[tuple[str, float], ...]]
+    ) -> list[tuple[str, float]]:
+        names = [m for m in self.mentions if m.source == "name"]
+        return [(cls, w / len(names)) for m in names for cls, w in of(m)]
 
 
 @dataclass(frozen=True)
@@ -234,7 +246,8 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
 
     keys = {(m.start, m.end): key for key, g in groups.items() for m in g.mentions}
     classes: dict[str, str | None] = {
-        key: (decide_class(g.votes(), onto)[0] if g.votes() else None) for key, g in groups.items()
+        key: (decide_class(g.evidence(), onto)[0] if g.evidence() else None)
+        for key, g in groups.items()
     }
     memory: dict[str, str] = {}
     resolved: list[tuple[Mention, str]] = []

@@ -37,7 +37,9 @@ def test_resolve_entity_key_of_symbols_only_is_stable_and_non_empty() -> None:
         ([("Artifact", 3.0), ("AIModel", 1.0)], "AIModel"),
         ([("Artifact", 3.0)], "Product"),
         ([("Agent", 3.0), ("Person", 3.0)], "Person"),
-        ([], "Product"),
+        # nothing says what it is: no narrower class is asserted
+        ([], "Entity"),
+        ([("Organization", 1.0), ("Organization", -1.0)], "Entity"),
     ],
 )
 def test_resolve_decide_class(votes: list[tuple[str, float]], expected: str) -> None:
@@ -141,3 +143,32 @@ def test_resolve_first_name_after_the_full_name_joins_it() -> None:
 def test_resolve_first_name_merge_needs_a_reading_as_a_person(lone: Mention, full: Mention) -> None:
     entities = finalize_entities(resolve_mentions([full, lone], onto=ONTO, lex=LEX), {}, onto=ONTO)
     assert len(entities) == 2
+
+
+def test_resolve_fallback_votes_count_only_when_nothing_else_does() -> None:
+    brand = ("Artifact", 0.5)
+    mentions = [
+        # a brand-shaped name nothing else is said of: what such names usually are
+        Mention(0, 7, "LMArena", 0, fallback_votes=(brand,)),
+        # the same shape with a clue of its own: the clue decides
+        Mention(20, 27, "OpenLab", 0, ner_votes=(("Organization", 1.0),), fallback_votes=(brand,)),
+        # a plain name and no clue: no class is guessed
+        Mention(40, 45, "Azure", 0),
+    ]
+    groups = resolve_mentions(mentions, onto=ONTO, lex=LEX).groups
+    assert {key: decide_class(g.votes(), ONTO)[0] for key, g in groups.items()} == {
+        "lmarena": "Product",
+        "openlab": "Organization",
+        "azure": "Entity",
+    }
+
+
+def test_resolve_a_fallback_class_does_not_steer_descriptions() -> None:
+    mentions = [
+        _name("Nexaria", 0, 0, [("Organization", 1.0)]),
+        # "OpenAI" looks like a brand, but nothing says it is not the start-up
+        Mention(30, 36, "OpenAI", 1, subject=True, fallback_votes=(("Artifact", 0.5),)),
+        _description("La start-up", 60, 2, "start-up", subject=True),
+    ]
+    resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
+    assert resolution.keys[(60, 71)] == "openai"

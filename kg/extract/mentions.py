@@ -101,6 +101,11 @@ def _is_titlecase_word(word: str) -> bool:
     )
 
 
+def _looks_like_a_brand(span: Span) -> bool:
+    """A version number, a code or a brand-shaped word: names products more often than not."""
+    return any(_is_brand_shape(t.text) or any(c.isdigit() for c in t.text) for t in span)
+
+
 def _is_brand_shape(word: str) -> bool:
     """ALLCAPS ("NEXARA"), CamelCase ("DeepNova", "ByteLab") or capitalised hyphen ("ZEN-E")."""
     if not word[:1].isupper():
@@ -538,6 +543,8 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
             and fold_word(before.text) in _LOCATIVE
         ):
             all_votes.append(("Place", 2.0))
+        # when nothing says what it is, a shape like "DALL-E 3" or "LMArena" is an artefact's
+        fallback = [("Artifact", 0.5)] if _looks_like_a_brand(doc[start:end]) else []
         head = doc[start:end].root
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
@@ -549,6 +556,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 sentence=finder.sentence[start],
                 votes=tuple(sorted(all_votes)),
                 ner_votes=tuple(sorted(ner_votes)),
+                fallback_votes=tuple(fallback),
                 source="name",
                 subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
                 or _naming_subject(doc, start, finder),
