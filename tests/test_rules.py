@@ -216,3 +216,36 @@ def test_rules_a_round_takes_roles_only_from_sentences_that_refer_back_to_it(
         ("kelvopartners", "brindel"),
         ("orvanecapital", "brindel"),
     }
+
+
+NAMED_BY_DESCRIPTION = (
+    "Hélène Roux, directrice de Quorva, et Paul Brun, cofondateur de la start-up de "
+    "téléconsultation Medivo, ont investi. Selon Les Echos, la start-up Medivo serait valorisée "
+    "40 millions d'euros."
+)
+
+
+def test_rules_a_description_that_names_a_company_is_that_company(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="d", text=NAMED_BY_DESCRIPTION), parse(NAMED_BY_DESCRIPTION))
+    # "la start-up de téléconsultation Medivo" is Medivo, not the last company named
+    assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
+        ("heleneroux", "worksFor", "quorva"),
+        ("paulbrun", "founderOf", "medivo"),
+    }
+    # "Selon Les Echos": the source of the valuation is no part of it
+    (valuation,) = (f for f in x.facts if f.cls == "Valuation")
+    assert (valuation.roles, valuation.modality) == ((("valuationOf", "medivo"),), "Reported")
+
+
+CITED_SOURCE = "La start-up Medivo recrute. Selon Les Echos, la valorisation atteindrait 40 M€."
+
+
+def test_rules_a_cited_source_fills_no_role(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="s", text=CITED_SOURCE), parse(CITED_SOURCE))
+    (valuation,) = (f for f in x.facts if f.cls == "Valuation")
+    # the amount goes to the topic, never to the newspaper that reports it
+    assert valuation.roles == (("valuationOf", "medivo"),)

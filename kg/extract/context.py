@@ -373,6 +373,20 @@ class Context:
         return Evidence(sentence=sentence, start=min(points), end=max(points))
 
     # -- modality ---------------------------------------------------------------------
+    def sources(self, sentence: int) -> frozenset[str]:
+        """Entities the sentence cites as its source ("selon Les Echos", "d'après X"): the
+        names after a preposition that is a cue of reported speech."""
+        reported = self.modality_cues.get("Reported", frozenset())
+        found = set()
+        for tok in self.sentence_tokens(sentence):
+            word = fold_word(tok.text)
+            previous = fold_word(self.doc[tok.i - 1].text) if tok.i > 0 else ""
+            if tok.pos_ == "ADP" and (word in reported or previous + word in reported):
+                after = self.mention_after(tok.i + 1, sentence)
+                if after:
+                    found.add(after[0])
+        return frozenset(found)
+
     def modality(self, trigger: Token) -> str:
         """Asserted, Possible, Reported or Negated, from the words governing ``trigger``."""
         chain = [trigger if trigger.pos_ in ("VERB", "AUX") else clause_head(trigger)]

@@ -228,8 +228,11 @@ class _FactFinder:
             if target:
                 roles.append((info.object_role, target))
         roles.extend(self.preposition_roles(cls, sentence))
+        # "selon Les Echos": who tells the fact plays no part in it
+        sources = ctx.sources(sentence)
+        roles = [(r, k) for r, k in roles if k not in sources]
         if values:  # a stated amount with no one to attach it to: the article's topic
-            taken = {k for _, k in roles}
+            taken = {k for _, k in roles} | sources
             for role in (info.subject_role, info.object_role):
                 if not role or role not in info.required_roles or any(r == role for r, _ in roles):
                     continue

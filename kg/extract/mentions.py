@@ -25,6 +25,8 @@ __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 _PERSON_PARTICLES = frozenset(
     {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
 )
+#: Words a description may run over before the name it introduces.
+_NAMING_REACH = 4
 #: Lower-case words inside names: particles and connectors ("Airbus Defence and Space").
 _NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
@@ -464,10 +466,16 @@ class _Finder:
                 self.lex.definites | self.lex.demonstratives
             ):
                 continue
+            # "la start-up (parisienne) X", "la start-up de téléconsultation X": it names X
+            # (not "la start-up de X", X's)
             after = cue_end
-            while after < len(doc) and doc[after].pos_ == "ADJ" and after not in taken:
+            while (
+                after < min(len(doc), cue_end + _NAMING_REACH)
+                and doc[after].pos_ in ("ADJ", "NOUN", "ADP")
+                and after not in taken
+            ):
                 after += 1
-            if after < len(doc) and after in taken:  # "la start-up (parisienne) X": it names X
+            if after < len(doc) and after in taken and doc[after - 1].pos_ != "ADP":
                 continue
             clause = clause_head(tok)
             clause_subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubj:pass")]

@@ -36,6 +36,8 @@ _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-p
 _TITLE_REACH = 7
 #: Tokens an apposition may run before the maker it names (", un modèle open source de Y").
 _APPOSITION_REACH = 12
+#: Tokens a cue noun and its complements may run before the name they present.
+_NAMING_REACH = 7
 _ROUND_PROPERTIES = frozenset({"investsIn"})
 #: Endings of a past participle, for one the tagger read as a name ("Cofondé en 2019 par").
 _PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
@@ -402,7 +404,7 @@ class _Extractor:
             if doc[j].text[:1].isupper() and j not in ctx.token_key:
                 return None  # an unrecognised name stands between: the title is about it
             if fold_word(doc[j].text) in _OF:
-                org = ctx.mention_after(j + 1, sentence)
+                org = ctx.mention_after(j + 1, sentence) or self._named_after(j + 1, sentence)
                 if org and ctx.fits(org[0], "Organization"):
                     return org
         return None
@@ -554,6 +556,18 @@ class _Extractor:
             and (doc[j].pos_ == "DET" or self.cues.class_nouns.match(doc, j))
         ):
             j += 1
+        if j > i and doc[j - 1].pos_ != "DET":
+            # past the cue, its complements: "la start-up de téléconsultation X" (never "de"
+            # right before the name: "la start-up de X" is X's)
+            while (
+                j < min(len(doc), i + _NAMING_REACH)
+                and j not in ctx.token_key
+                and doc[j].text[:1].islower()
+                and doc[j].pos_ in ("ADJ", "NOUN", "ADP")
+            ):
+                j += 1
+            if doc[j - 1].pos_ == "ADP":
+                return None
         if j >= len(doc) or not doc[j].text[:1].isupper():
             return None
         return ctx.mention_after(j, sentence, skip_det=False)
