@@ -249,3 +249,17 @@ def test_rules_a_cited_source_fills_no_role(nlp: object) -> None:
     (valuation,) = (f for f in x.facts if f.cls == "Valuation")
     # the amount goes to the topic, never to the newspaper that reports it
     assert valuation.roles == (("valuationOf", "medivo"),)
+
+
+QUOTE_THEN_VERB = (
+    "La start-up Medivo a levé 5 millions d'euros. « Nous allons recruter vingt ingénieurs "
+    "cette année », savoure Paul Brun, son directeur général."
+)
+
+
+def test_rules_the_verb_right_after_a_quote_introduces_its_speaker(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="v", text=QUOTE_THEN_VERB), parse(QUOTE_THEN_VERB))
+    # "savourer" is no speech verb of the ontology: its place after "»," makes it one
+    assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == ["paulbrun"]

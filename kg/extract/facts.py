@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from kg.extract.context import Context
 from kg.extract.quantities import Quantity
@@ -82,6 +82,29 @@ class _FactCues:
 @functools.cache
 def _fact_cues(onto: Ontology) -> _FactCues:
     return _FactCues(onto)
+
+
+def _verb_after_quote(doc: Doc, end: int) -> Token | None:
+    """The verb right after a closing quotation mark and its comma ("», a réagi X")."""
+    span = doc.char_span(end, min(len(doc.text), end + 40), alignment_mode="expand")
+    if span is None or len(span) < 2 or span[0].text != ",":
+        return None
+    for i, tok in enumerate(span[1:4], start=1):
+        if tok.pos_ == "VERB":
+            return tok
+        # a verb the tagger took for a noun ("», tempère X"): lower-case, before a name
+        nxt = span[i + 1] if i + 1 < len(span) else None
+        if (
+            tok.pos_ in ("NOUN", "ADJ")
+            and tok.text.isalpha()
+            and tok.text.islower()
+            and nxt is not None
+            and nxt.pos_ in ("PROPN", "DET")
+        ):
+            return tok
+        if tok.pos_ != "AUX":
+            return None
+    return None
 
 
 def _is_definite(tok: Token) -> bool:
@@ -478,6 +501,10 @@ def find_quotes(ctx: Context) -> list[Fact]:
             for t in ctx.sentence_tokens(index)
             if t.idx not in inside and t.pos_ in ("VERB", "AUX") and speech.match(doc, t.i)
         ]
+        if not verbs and (after := _verb_after_quote(doc, match.end())) is not None:
+            # "», savoure X", "», a réagi X": in French, the verb right after the quotation
+            # introduces its speaker, whatever the verb
+            verbs = [after]
         for verb in verbs:
             speakers.extend(k for k in ctx.keys_of(subjects(verb)) if k not in speakers)
         for verb in verbs:  # "», a résumé le directeur de X, Antoine Mercier": the person after
