@@ -263,3 +263,21 @@ def test_rules_the_verb_right_after_a_quote_introduces_its_speaker(nlp: object) 
     x = extract(Document(doc_id="v", text=QUOTE_THEN_VERB), parse(QUOTE_THEN_VERB))
     # "savourer" is no speech verb of the ontology: its place after "»," makes it one
     assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == ["paulbrun"]
+
+
+FOUNDERS_WITH_APPOSITIONS = (
+    "Cofondée en 2021 par Inès Garnal, une ingénieure passée par l'Inrae, et Paul Lemoir, un "
+    "ancien de Schneider Electric, Fermax revendique 600 clients."
+)
+
+
+def test_rules_an_opening_participle_gives_every_coordinated_agent(nlp: object) -> None:
+    from kg.nlp import parse
+
+    text = FOUNDERS_WITH_APPOSITIONS
+    x = extract(Document(doc_id="f", text=text), parse(text))
+    # "et Paul Lemoir" after an apposition is the second founder; "passée par l'Inrae" is not
+    assert {(r.subject, r.object) for r in x.relations if r.predicate == "founderOf"} == {
+        ("inesgarnal", "fermax"),
+        ("paullemoir", "fermax"),
+    }

@@ -34,6 +34,8 @@ _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "pa
 _OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
+#: Verbs that give a person the title after them ("X a été nommée présidente de Y").
+_BECOMING = frozenset({"être", "devenir", "rester", "nommer", "désigner", "élire", "promouvoir"})
 #: Tokens an apposition may run before the maker it names (", un modèle open source de Y").
 _APPOSITION_REACH = 12
 #: Tokens a cue noun and its complements may run before the name they present.
@@ -274,11 +276,34 @@ class _Extractor:
                 keys.append(found[0])
                 after = found[1] + 1
                 found = (
-                    ctx.mention_after(after + 1, sentence)
+                    self._described_name_after(after + 1, end, sentence)
                     if after + 1 < end and doc[after].text == "et"
                     else None
                 )
+        # "par A, une ingénieure passée par X, et B, un ancien de Y": a coordinate of the
+        # first agent, of its kind, after the appositions that describe it
+        if keys:
+            kind = ctx.classes[keys[0]][0]
+            for j in range(start + 1, end - 1):
+                if doc[j].text == "et" and doc[j - 1].text == ",":
+                    found = self._described_name_after(j + 1, end, sentence)
+                    if found and ctx.classes[found[0]][0] == kind:
+                        keys.append(found[0])
         return list(dict.fromkeys(keys))
+
+    def _described_name_after(self, i: int, end: int, sentence: int) -> tuple[str, int] | None:
+        """The name at token ``i``, past a determiner and the nouns that describe it ("l'ingénieur
+        Yanis Cherki")."""
+        ctx, doc = self.ctx, self.ctx.doc
+        j = i
+        while (
+            j < min(end, i + _AGENT_REACH)
+            and j not in ctx.token_key
+            and doc[j].pos_ in ("DET", "NOUN", "ADJ")
+            and doc[j].text[:1].islower()
+        ):
+            j += 1
+        return ctx.mention_after(j, sentence, skip_det=False)
 
     def nouns(self) -> None:
         doc = self.ctx.doc
@@ -353,7 +378,7 @@ class _Extractor:
                 person, modality = None, "Asserted"  # an appositive title is taken as given
                 if start > 0 and doc[start - 1].text == ",":
                     person = ctx.mention_before(start - 1, sentence)
-                elif start > 0 and doc[start - 1].lemma_ in ("être", "devenir", "rester"):
+                elif start > 0 and doc[start - 1].lemma_ in _BECOMING:
                     person = ctx.mention_before(start - 1, sentence)
                     modality = ctx.modality(doc[start - 1])
                 if person is None and org[1] + 2 < len(doc) and doc[org[1] + 1].text == ",":
