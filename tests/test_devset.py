@@ -1,7 +1,7 @@
 """Quality floors on the project's own development set (eval/dev): regressions fail here.
 
-The floors sit a little under the figures measured when they were set (30 texts: 20 dev,
-10 held out), so that a change that loses facts across the board is caught; the README
+The floors sit a little under the figures measured when they were set (54 texts: 36 dev,
+18 held out), so that a change that loses facts across the board is caught; the README
 quotes the current figures.
 """
 
@@ -15,7 +15,7 @@ from eval import devset
 
 @pytest.mark.parametrize(
     ("part", "min_f1", "min_precision"),
-    [("dev", 0.73, 0.83), ("heldout", 0.60, 0.71)],
+    [("dev", 0.75, 0.85), ("heldout", 0.64, 0.76)],
 )
 def test_devset_micro_scores_stay_above_their_floor(
     nlp: Language, part: str, min_f1: float, min_precision: float
