@@ -281,3 +281,24 @@ def test_rules_an_opening_participle_gives_every_coordinated_agent(nlp: object) 
         ("inesgarnal", "fermax"),
         ("paullemoir", "fermax"),
     }
+
+
+TRAINED_ON = (
+    "La start-up Orvane a dévoilé mardi son nouveau modèle de langage. Entraîné sur 512 puces "
+    "Nvidia H100, le modèle Kora-3 répond en français. Dans le classement publié mardi, la "
+    "start-up Orvane devance désormais son rival Quorva."
+)
+
+
+def test_rules_an_opening_participle_relates_the_subject_to_its_complement(nlp: object) -> None:
+    from kg.nlp import parse
+
+    x = extract(Document(doc_id="t", text=TRAINED_ON), parse(TRAINED_ON))
+    classes = {e.label: e.cls for e in x.entities}
+    # "le modèle Kora-3" after the comma names Kora-3: the chips before it are no model
+    assert (classes["Nvidia H100"], classes["Kora-3"]) == ("Hardware", "AIModel")
+    assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
+        ("kora3", "usesHardware", "nvidiah100"),
+        # a verb cue of a ranking says so without a rank in its sentence
+        ("orvane", "rankedAbove", "quorva"),
+    }

@@ -350,7 +350,11 @@ class _Finder:
             if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
         # "le toulousain X": a lower-case demonym between a determiner and the name
-        if start >= 2 and self._is_demonym(start - 1) and doc[start - 2].pos_ == "DET":
+        if (
+            start >= 2
+            and self._is_demonym(start - 1)
+            and (doc[start - 2].pos_ == "DET" or fold_word(doc[start - 2].text) in ("du", "au"))
+        ):
             votes.append(("Company", 2.0))
         # "chez X", "un ancien de X", "passée par l'X": people work at organisations
         if self._after_organization_words(start):
@@ -358,8 +362,10 @@ class _Finder:
         # "X, la start-up ...": a determiner and a cue noun in apposition after the name
         j = end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "DET":
-            for _, cls in self.cues.class_nouns.match(doc, j + 2):
-                if self.sentence[j + 2] == sentence:
+            for cue_end, cls in self.cues.class_nouns.match(doc, j + 2):
+                named = cue_end < len(doc) and doc[cue_end].pos_ == "PROPN"
+                if self.sentence[j + 2] == sentence and not named:
+                    # not "X, le modèle Kora-3 ...": that cue names the name after it
                     votes.append((cls, 2.0))
         # "Nord Ventures", "Samsung Electronics": a last word that marks organisations
         last = self.word(doc[end - 1])

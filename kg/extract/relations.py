@@ -172,8 +172,6 @@ class _Extractor:
                 continue
             for _, payload in self.cues.verbs.match(doc, tok.i):
                 prop, direction = payload.split(":")
-                if self.cues.context[prop]:
-                    continue
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
                 if fold_word(tok.lemma_).startswith("co"):
                     # "X a cofondé Y avec Z": Z is a co-subject
@@ -225,15 +223,19 @@ class _Extractor:
                 continue
             for _, payload in self.cues.verbs.match(doc, start):
                 prop, direction = payload.split(":")
-                if self.cues.context[prop]:
-                    continue
                 sentence = ctx.sentence[start]
                 subject = self._main_subject(start, sentence)
                 if subject is None:
                     continue
-                for agent in self._par_agents(start, subject[1], sentence):
+                agents = self._par_agents(start, subject[1], sentence)
+                for agent in agents:
                     pair = (agent, subject[0]) if direction == "direct" else (subject[0], agent)
                     self.add(pair[0], prop, pair[1], opener, [])
+                if not agents and direction == "direct":
+                    # "Entraîné sur 1 024 GPU X, le modèle ...": with no agent, the subject
+                    # relates to the participle's complements as a passive subject does
+                    for obj in self._phrase_names(start + 1, subject[1], sentence):
+                        self.add(subject[0], prop, obj, opener, [])
 
     def _main_subject(self, start: int, sentence: int) -> tuple[str, int] | None:
         """The entity after a comma that a verb follows: the subject of the main clause once an
@@ -243,7 +245,10 @@ class _Extractor:
         for comma in range(start + 1, end - 1):
             if doc[comma].text != ",":
                 continue
-            found = ctx.mention_after(comma + 1, sentence)
+            # "Fondée par A, Ormea ...", "..., la jeune pousse ...", "..., le modèle Kora-3 ..."
+            found = ctx.mention_after(comma + 1, sentence) or self._described_name_after(
+                comma + 1, end, sentence
+            )
             if found is None:
                 continue
             j = found[1] + 1
@@ -290,6 +295,21 @@ class _Extractor:
                     if found and ctx.classes[found[0]][0] == kind:
                         keys.append(found[0])
         return list(dict.fromkeys(keys))
+
+    def _phrase_names(self, start: int, end: int, sentence: int) -> list[str]:
+        """The entities of the opening phrase's first complement ("sur 1 024 GPU X"): the
+        names up to its first comma, after a preposition."""
+        ctx, doc = self.ctx, self.ctx.doc
+        found: list[str] = []
+        seen_preposition = False
+        for j in range(start, end):
+            if doc[j].text == ",":
+                break
+            seen_preposition = seen_preposition or doc[j].pos_ == "ADP"
+            key = ctx.token_key.get(j)
+            if key and seen_preposition and key not in found:
+                found.append(key)
+        return found
 
     def _described_name_after(self, i: int, end: int, sentence: int) -> tuple[str, int] | None:
         """The name at token ``i``, past a determiner and the nouns that describe it ("l'ingénieur

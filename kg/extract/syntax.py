@@ -253,9 +253,17 @@ _SINGULAR_DETERMINERS = frozenset(
         "notre",
         "votre",
         "leur",
+        "du",
+        "au",
     }
 )
+_CONTRACTED_DETERMINERS = frozenset({"du", "au", "des", "aux"})
 _PLURAL_DETERMINERS = frozenset({"les", "des", "ces", "ses", "mes", "tes", "nos", "vos", "leurs"})
+
+
+def _is_determiner(tok: Token) -> bool:
+    """A determiner, or a preposition contracted with one ("du", "au", "des")."""
+    return tok.pos_ == "DET" or fold_word(tok.text) in _CONTRACTED_DETERMINERS
 
 
 def is_plural(tok: Token) -> bool:
@@ -263,7 +271,7 @@ def is_plural(tok: Token) -> bool:
     the determiner right before it, which the parser may have hung on the name that follows
     ("le néerlandais Zephyro")."""
     determiners = [c for c in tok.children if c.dep_ == "det"]
-    if not determiners and tok.i > 0 and tok.doc[tok.i - 1].pos_ == "DET":
+    if not determiners and tok.i > 0 and _is_determiner(tok.doc[tok.i - 1]):
         determiners = [tok.doc[tok.i - 1]]
     for child in determiners:
         word = fold_word(child.text)
