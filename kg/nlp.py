@@ -9,7 +9,7 @@ import re
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.errors import KGError
 
@@ -128,12 +128,23 @@ def sentence_hints(doc: Doc) -> Doc:
         elif "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
         else:
-            token.is_sent_start = (
-                _ends_sentence(previous.text)
-                and bool(previous.whitespace_)
-                and not token.text[:1].islower()
+            token.is_sent_start = bool(previous.whitespace_) and (
+                (_ends_sentence(previous.text) and not token.text[:1].islower())
+                or _letter_then_new_sentence(previous, token)
             )
     return doc
+
+
+def _letter_then_new_sentence(previous: Token, token: Token) -> bool:
+    """'... une série C. Le fonds ...': a capital letter and its full stop end the sentence
+    when a capitalised determiner or pronoun follows; an initial comes before a name."""
+    return (
+        len(previous.text) == 2
+        and previous.text[0].isupper()
+        and previous.text[1] == "."
+        and token.text[:1].isupper()
+        and token.pos_ in ("DET", "PRON")
+    )
 
 
 Language.component("kg_merge_hyphenated")(merge_hyphenated)

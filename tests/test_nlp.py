@@ -41,3 +41,14 @@ def test_nlp_sentence_hints_break_lines_and_final_punctuation() -> None:
     doc = sentence_hints(nlp("Titre sans point\nX a levé 5 M€. Y recrute. y compris M. Dupont"))
     starts = [t.text for t in doc if t.is_sent_start]
     assert starts == ["Titre", "X", "Y"]
+
+
+def test_nlp_sentence_hints_end_a_sentence_on_a_letter_before_a_determiner(
+    fr_vocab: Vocab,
+) -> None:
+    # "série C." is one token; a determiner after it starts a sentence, a name after an
+    # initial does not ("J. Dupont")
+    words = ["une", "série", "C.", "Le", "fonds", "mène", "avec", "J.", "Dupont"]
+    pos = ["DET", "NOUN", "PROPN", "DET", "NOUN", "VERB", "ADP", "PROPN", "PROPN"]
+    doc = sentence_hints(Doc(fr_vocab, words=words, pos=pos))
+    assert [t.text for t in doc if t.is_sent_start] == ["une", "Le"]

@@ -302,3 +302,25 @@ def test_rules_an_opening_participle_relates_the_subject_to_its_complement(nlp: 
         # a verb cue of a ranking says so without a rank in its sentence
         ("orvane", "rankedAbove", "quorva"),
     }
+
+
+ROUND_LED_ACTIVELY = (
+    "La fintech Finova a levé ce jeudi 120 M€ lors d'une série C. Le fonds Westmoor Capital a "
+    "mené l'opération, à laquelle se sont joints plusieurs investisseurs, parmi lesquels "
+    "Partech, Kima Ventures et le britannique Brightdale Capital."
+)
+
+
+def test_rules_a_round_led_in_the_active_voice_and_its_listed_investors(nlp: object) -> None:
+    from kg.nlp import parse
+
+    text = ROUND_LED_ACTIVELY
+    x = extract(Document(doc_id="l", text=text), parse(text))
+    (round_,) = (f for f in x.facts if f.cls == "FundingRound")
+    # "X a mené l'opération": the subject of a role's verb whose object names the round
+    assert round_.role("leadInvestor") == "westmoorcapital"
+    assert sorted(k for r, k in round_.roles if r == "investor") == [
+        "brightdalecapital",
+        "kimaventures",
+        "partech",
+    ]

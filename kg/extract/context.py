@@ -306,6 +306,23 @@ class Context:
             j += 1
         return key, j
 
+    def described_name_after(
+        self, i: int, sentence: int, end: int | None = None, reach: int = 4
+    ) -> tuple[str, int] | None:
+        """The name at token ``i``, past a determiner and the lower-case words that describe
+        it ("le britannique X", "l'ingénieur X"), and before ``end``."""
+        doc = self.doc
+        stop = min(len(doc), end if end is not None else len(doc), i + reach)
+        j = i
+        while (
+            j < stop
+            and j not in self.token_key
+            and doc[j].pos_ in ("DET", "NOUN", "ADJ")
+            and doc[j].text[:1].islower()
+        ):
+            j += 1
+        return self.mention_after(j, sentence, skip_det=False)
+
     def fits(self, key: str, required: str) -> bool:
         """The entity is of class ``required``, or too weakly typed to say it is not."""
         cls, score = self.classes[key]

@@ -61,13 +61,16 @@ class _FactCues:
         )
         self.functional = frozenset(p.name for p in onto.properties.values() if p.functional)
         self.role_preps: dict[str, CueIndex] = {}
+        self.role_verbs: dict[str, CueIndex] = {}
         for info in self.classes:
             ancestors = set(onto.ancestors(info.name))
+            roles = [p for p in onto.properties.values() if p.domain in ancestors]
             self.role_preps[info.name] = CueIndex.build(
-                (cue, prop.name)
-                for prop in onto.properties.values()
-                if prop.domain in ancestors
-                for cue in prop.preposition_cues
+                (cue, prop.name) for prop in roles for cue in prop.preposition_cues
+            )
+            # "X a mené l'opération": the verb's subject fills the role
+            self.role_verbs[info.name] = CueIndex.build(
+                (cue, prop.name) for prop in roles for cue in prop.verb_cues
             )
         self.anaphoric = {
             info.name: CueIndex.build((c, info.name) for c in info.anaphoric_cues)
@@ -124,6 +127,7 @@ class _FactFinder:
         cues = _fact_cues(ctx.onto)
         self.triggers, self.inverse = cues.triggers, cues.inverse
         self.functional, self.role_preps = cues.functional, cues.role_preps
+        self.role_verbs = cues.role_verbs
         self.anaphoric = cues.anaphoric
 
     def complement(self, trigger: Token) -> list[str]:
@@ -175,7 +179,7 @@ class _FactFinder:
                     draft.modality = ctx.modality(tok)
         self.carry_role_cues(drafts)
         facts = [self.build(d) for _, d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))]
-        return _merge_repeats(facts, self.functional)
+        return _merge_repeats(facts, self.functional, self.ctx.onto)
 
     def carry_role_cues(self, drafts: dict[tuple[str, int], _Draft]) -> None:
         """'X boucle une série A de 28 M€. Le tour a été conduit par Y.': role cues in the next
@@ -295,6 +299,14 @@ class _FactFinder:
                 return False
         return True
 
+    def names_fact(self, cls: str, tok: Token) -> bool:
+        """The noun is a cue of fact class ``cls`` ("le tour de table", "l'opération")."""
+        doc = self.ctx.doc
+        anaphoric = self.anaphoric.get(cls)
+        return any(c == cls for _, c in self.triggers.match(doc, tok.i)) or bool(
+            anaphoric and anaphoric.match(doc, tok.i)
+        )
+
     def refers_back(self, cls: str, sentence: int) -> bool:
         """The sentence names a fact of class ``cls`` by a definite description ("le tour",
         "l'opération", "cette levée")."""
@@ -306,12 +318,16 @@ class _FactFinder:
         )
 
     def preposition_roles(self, cls: str, sentence: int) -> list[tuple[str, str]]:
-        """'menée par X', 'auprès de X, Y et Z': fillers introduced by the roles' cues."""
+        """'menée par X', 'auprès de X, Y et Z': fillers introduced by the roles' cues; 'X a
+        mené l'opération': the subject of a role's verb whose object names the fact."""
         ctx, doc = self.ctx, self.ctx.doc
         roles = []
-        for tok in tokens(doc):
-            if ctx.sentence[tok.i] != sentence:
-                continue
+        for tok in ctx.sentence_tokens(sentence):
+            if tok.pos_ in ("VERB", "AUX") and any(
+                self.names_fact(cls, c) for c in tok.children if c.dep_ == "obj"
+            ):
+                for _, prop in self.role_verbs[cls].match(doc, tok.i):
+                    roles.extend((prop, k) for k in ctx.subject_keys(tok))
             for end, prop in self.role_preps[cls].match(doc, tok.i):
                 found = ctx.mention_after(end, sentence)
                 while found:
@@ -321,7 +337,8 @@ class _FactFinder:
                         nxt += 1
                         if nxt < len(doc) and fold_word(doc[nxt].text) in ("de", "d'", "du"):
                             nxt += 1  # "auprès de X et de Y"
-                        found = ctx.mention_after(nxt, sentence)
+                        # "A, B et le britannique C"
+                        found = ctx.described_name_after(nxt, sentence)
                     else:
                         found = None
         return roles
@@ -386,19 +403,28 @@ def _same_quantities(a: Fact, b: Fact) -> bool:
     return numbers(a) == numbers(b)
 
 
-def _merge_repeats(facts: list[Fact], functional: frozenset[str]) -> list[Fact]:
+def _main_role(cls: str, onto: Ontology) -> str | None:
+    """The role a fact of ``cls`` is about: the holder of its quantity (the item ranked), else
+    the role its trigger's subject fills, else its object's."""
+    info = onto.classes[cls]
+    return info.quantity_holder_role or info.subject_role or info.object_role
+
+
+def _merge_repeats(facts: list[Fact], functional: frozenset[str], onto: Ontology) -> list[Fact]:
     """One fact told twice (a headline, then the body) becomes one: same class, modality and
     main participant, and no conflicting value. The first telling keeps its evidence."""
     out: list[Fact] = []
     for fact in facts:
+        main = _main_role(fact.cls, onto)
         same = next(
             (
                 i
                 for i, kept in enumerate(out)
                 if kept.cls == fact.cls
                 and kept.modality == fact.modality
-                and kept.roles[:1] == fact.roles[:1]
-                and kept.roles
+                and main is not None
+                and kept.role(main) is not None
+                and kept.role(main) == fact.role(main)
                 and _same_quantities(kept, fact)
             ),
             None,

@@ -246,8 +246,8 @@ class _Extractor:
             if doc[comma].text != ",":
                 continue
             # "Fondée par A, Ormea ...", "..., la jeune pousse ...", "..., le modèle Kora-3 ..."
-            found = ctx.mention_after(comma + 1, sentence) or self._described_name_after(
-                comma + 1, end, sentence
+            found = ctx.mention_after(comma + 1, sentence) or ctx.described_name_after(
+                comma + 1, sentence, end
             )
             if found is None:
                 continue
@@ -281,7 +281,7 @@ class _Extractor:
                 keys.append(found[0])
                 after = found[1] + 1
                 found = (
-                    self._described_name_after(after + 1, end, sentence)
+                    ctx.described_name_after(after + 1, sentence, end)
                     if after + 1 < end and doc[after].text == "et"
                     else None
                 )
@@ -291,7 +291,7 @@ class _Extractor:
             kind = ctx.classes[keys[0]][0]
             for j in range(start + 1, end - 1):
                 if doc[j].text == "et" and doc[j - 1].text == ",":
-                    found = self._described_name_after(j + 1, end, sentence)
+                    found = ctx.described_name_after(j + 1, sentence, end)
                     if found and ctx.classes[found[0]][0] == kind:
                         keys.append(found[0])
         return list(dict.fromkeys(keys))
@@ -310,20 +310,6 @@ class _Extractor:
             if key and seen_preposition and key not in found:
                 found.append(key)
         return found
-
-    def _described_name_after(self, i: int, end: int, sentence: int) -> tuple[str, int] | None:
-        """The name at token ``i``, past a determiner and the nouns that describe it ("l'ingénieur
-        Yanis Cherki")."""
-        ctx, doc = self.ctx, self.ctx.doc
-        j = i
-        while (
-            j < min(end, i + _AGENT_REACH)
-            and j not in ctx.token_key
-            and doc[j].pos_ in ("DET", "NOUN", "ADJ")
-            and doc[j].text[:1].islower()
-        ):
-            j += 1
-        return ctx.mention_after(j, sentence, skip_det=False)
 
     def nouns(self) -> None:
         doc = self.ctx.doc
