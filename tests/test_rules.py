@@ -12,9 +12,17 @@ from spacy.vocab import Vocab
 from kg.extract import extract
 from kg.extract.facts import continue_roles, join_rounds
 from kg.extract.syntax import is_plural, naming_noun, verb_lemmas
-from kg.model import Document, Evidence, Fact
+from kg.model import Document, Evidence, Extraction, Fact
 from kg.ontology import load_ontology
 from tests.docs import make_doc
+
+
+def _parsed(text: str) -> Extraction:
+    """Extract from ``text`` parsed by the French model (tests taking the ``nlp`` fixture)."""
+    from kg.nlp import parse
+
+    return extract(Document(doc_id="t", text=text), parse(text))
+
 
 CHAIN = """
 Claire    PROPN nsubj     10 Claire     B-PER
@@ -142,9 +150,7 @@ QUOTES = (
 
 
 def test_rules_quote_speakers_before_after_and_by_pronoun(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="q", text=QUOTES), parse(QUOTES))
+    x = _parsed(QUOTES)
     quotes = {f.value("text")[:20]: f.role("speaker") for f in x.facts if f.cls == "Quote"}
     assert quotes == {
         "Nous allons doubler ": "jeannemoreau",  # over two sentences, speaker after
@@ -161,9 +167,7 @@ MAKERS = (
 
 
 def test_rules_makers_from_a_possessive_and_from_an_apposition(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="m", text=MAKERS), parse(MAKERS))
+    x = _parsed(MAKERS)
     made = {(r.subject, r.object) for r in x.relations if r.predicate == "developedBy"}
     # "son assistant vocal, Orka": the subject's; ", un modèle ... de Ferrand Labs"
     assert made == {("orka", "brindel"), ("kestra2", "ferrandlabs")}
@@ -177,9 +181,7 @@ CONTEXT_TYPES = (
 
 
 def test_rules_names_typed_by_the_words_before_them(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="c", text=CONTEXT_TYPES), parse(CONTEXT_TYPES))
+    x = _parsed(CONTEXT_TYPES)
     classes = {e.label: e.cls for e in x.entities}
     # a lower-case demonym presents a company; "une ancienne de", "passée par" an employer;
     # "le printemps" is no part of the model's name
@@ -202,9 +204,7 @@ ROUND_THEN_RENTAL = (
 def test_rules_a_round_takes_roles_only_from_sentences_that_refer_back_to_it(
     nlp: object,
 ) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="r", text=ROUND_THEN_RENTAL), parse(ROUND_THEN_RENTAL))
+    x = _parsed(ROUND_THEN_RENTAL)
     (round_,) = (f for f in x.facts if f.cls == "FundingRound")
     # "L'opération a été menée par": the round's; "loués auprès de": a rental, not the round's
     assert sorted(round_.roles) == [
@@ -226,9 +226,7 @@ NAMED_BY_DESCRIPTION = (
 
 
 def test_rules_a_description_that_names_a_company_is_that_company(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="d", text=NAMED_BY_DESCRIPTION), parse(NAMED_BY_DESCRIPTION))
+    x = _parsed(NAMED_BY_DESCRIPTION)
     # "la start-up de téléconsultation Medivo" is Medivo, not the last company named
     assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
         ("heleneroux", "worksFor", "quorva"),
@@ -243,9 +241,7 @@ CITED_SOURCE = "La start-up Medivo recrute. Selon Les Echos, la valorisation att
 
 
 def test_rules_a_cited_source_fills_no_role(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="s", text=CITED_SOURCE), parse(CITED_SOURCE))
+    x = _parsed(CITED_SOURCE)
     (valuation,) = (f for f in x.facts if f.cls == "Valuation")
     # the amount goes to the topic, never to the newspaper that reports it
     assert valuation.roles == (("valuationOf", "medivo"),)
@@ -258,9 +254,7 @@ QUOTE_THEN_VERB = (
 
 
 def test_rules_the_verb_right_after_a_quote_introduces_its_speaker(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="v", text=QUOTE_THEN_VERB), parse(QUOTE_THEN_VERB))
+    x = _parsed(QUOTE_THEN_VERB)
     # "savourer" is no speech verb of the ontology: its place after "»," makes it one
     assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == ["paulbrun"]
 
@@ -272,10 +266,7 @@ FOUNDERS_WITH_APPOSITIONS = (
 
 
 def test_rules_an_opening_participle_gives_every_coordinated_agent(nlp: object) -> None:
-    from kg.nlp import parse
-
-    text = FOUNDERS_WITH_APPOSITIONS
-    x = extract(Document(doc_id="f", text=text), parse(text))
+    x = _parsed(FOUNDERS_WITH_APPOSITIONS)
     # "et Paul Lemoir" after an apposition is the second founder; "passée par l'Inrae" is not
     assert {(r.subject, r.object) for r in x.relations if r.predicate == "founderOf"} == {
         ("inesgarnal", "fermax"),
@@ -291,9 +282,7 @@ TRAINED_ON = (
 
 
 def test_rules_an_opening_participle_relates_the_subject_to_its_complement(nlp: object) -> None:
-    from kg.nlp import parse
-
-    x = extract(Document(doc_id="t", text=TRAINED_ON), parse(TRAINED_ON))
+    x = _parsed(TRAINED_ON)
     classes = {e.label: e.cls for e in x.entities}
     # "le modèle Kora-3" after the comma names Kora-3: the chips before it are no model
     assert (classes["Nvidia H100"], classes["Kora-3"]) == ("Hardware", "AIModel")
@@ -312,10 +301,7 @@ ROUND_LED_ACTIVELY = (
 
 
 def test_rules_a_round_led_in_the_active_voice_and_its_listed_investors(nlp: object) -> None:
-    from kg.nlp import parse
-
-    text = ROUND_LED_ACTIVELY
-    x = extract(Document(doc_id="l", text=text), parse(text))
+    x = _parsed(ROUND_LED_ACTIVELY)
     (round_,) = (f for f in x.facts if f.cls == "FundingRound")
     # "X a mené l'opération": the subject of a role's verb whose object names the round
     assert round_.role("leadInvestor") == "westmoorcapital"
