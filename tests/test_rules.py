@@ -310,3 +310,18 @@ def test_rules_a_round_led_in_the_active_voice_and_its_listed_investors(nlp: obj
         "kimaventures",
         "partech",
     ]
+
+
+PRONOUN_SPEAKER = (
+    "Claire Dupont a rejoint Orvane en 2021. Paul Brun dirige Orvane depuis 2015. La start-up a "
+    "levé 5 millions d'euros. « Nous allons recruter vingt ingénieurs cette année », a-t-{} "
+    "déclaré."
+)
+
+
+@pytest.mark.parametrize(("pronoun", "speaker"), [("elle", "clairedupont"), ("il", "paulbrun")])
+def test_rules_a_pronoun_speaker_is_the_person_in_focus_it_can_stand_for(
+    nlp: object, pronoun: str, speaker: str
+) -> None:
+    x = _parsed(PRONOUN_SPEAKER.format(pronoun))
+    assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == [speaker]

@@ -87,6 +87,25 @@ def _fact_cues(onto: Ontology) -> _FactCues:
     return _FactCues(onto)
 
 
+_GENDER_OF_PRONOUN = {"il": "Masc", "elle": "Fem"}
+
+
+def _person_in_focus(ctx: Context, sentence: int, genders: set[str]) -> list[str]:
+    """The most salient person before ``sentence`` whose first name's grammatical gender (as
+    the tagger reads it) is not at odds with ``genders``."""
+    rejected: set[str] = set()
+    for _ in range(3):
+        person = ctx.salient(sentence, "Person", exclude=frozenset(rejected), before=True)
+        if person is None or ctx.classes[person][0] != "Person":
+            return []
+        first = min(j for j, k in ctx.token_key.items() if k == person)
+        gender = set(ctx.doc[first].morph.get("Gender"))
+        if not gender or gender & genders:
+            return [person]
+        rejected.add(person)
+    return []
+
+
 def _verb_after_quote(doc: Doc, end: int) -> Token | None:
     """The verb right after a closing quotation mark and its comma ("», a réagi X")."""
     span = doc.char_span(end, min(len(doc.text), end + 40), alignment_mode="expand")
@@ -543,13 +562,21 @@ def find_quotes(ctx: Context) -> list[Fact]:
                 people = [k for k in after if ctx.classes[k][0] == "Person"]
                 speakers.extend((people or after)[:1])
         for verb in verbs:  # "», a-t-il prévenu": the person the previous sentence is about
-            pronoun = any(
-                fold_word(t.text).removeprefix("-t").removeprefix("-") in ("il", "elle")
+            pronouns = {
+                word
                 for t in doc[max(0, verb.i - 3) : verb.i + 3]
-            )
+                if (word := fold_word(t.text).removeprefix("-t").removeprefix("-"))
+                in _GENDER_OF_PRONOUN
+            }
+            pronoun = bool(pronouns)
             if pronoun and not speakers:
                 earlier = ctx.subjects_by_sentence.get(sentence - 1, [])
                 speakers.extend(k for k in earlier if ctx.classes[k][0] == "Person")
+            if pronoun and not speakers:
+                # no person opened the sentence before: the person most in focus so far whom
+                # the pronoun can stand for ("elle": not a man's first name)
+                genders = {_GENDER_OF_PRONOUN[p] for p in pronouns}
+                speakers.extend(_person_in_focus(ctx, sentence, genders)[:1])
         if not speakers:
             selon = [t for t in ctx.sentence_tokens(sentence) if fold_word(t.text) == "selon"]
             for t in selon:
