@@ -209,6 +209,21 @@ réinvesti+   VERB  advcl      11 réinvestir _ Tense=Past|VerbForm=Part
 .            PUNCT punct      28 .          _
 """
 
+# the relative clause hung on the verb before the name it is about
+RELATIVE_ON_VERB = """
+Orvane    PROPN nsubj     1 Orvane   B-ORG
+recrute+  VERB  ROOT      1 recruter _
+,         PUNCT punct     3 ,        _
+explique  VERB  parataxis 1 expliquer _
+Fiona     PROPN nsubj     3 Fiona    B-PER
+Ash+      PROPN flat:name 4 Ash      I-PER
+,         PUNCT punct     8 ,        _
+qui       PRON  nsubj     8 qui      _
+dirige    VERB  acl:relcl 3 diriger  _
+Kelvo+    PROPN obj       8 Kelvo    B-ORG
+.         PUNCT punct     1 .        _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -370,6 +385,13 @@ def test_extract_a_round_is_completed_by_the_next_sentence(fr_vocab: Vocab) -> N
         ("arloventures", "brindel"),
         ("kelvopartners", "brindel"),
         ("orvanecapital", "brindel"),
+    ]
+
+
+def test_extract_a_relative_clause_is_about_the_name_before_it(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, RELATIVE_ON_VERB)
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("fionaash", "ceoOf", "kelvo")
     ]
 
 

@@ -241,6 +241,12 @@ class Context:
         clause = pronoun.head
         if word in _RELATIVE and clause.dep_ == "acl:relcl" and clause.head.i != clause.i:
             antecedent = clause.head
+            if antecedent.pos_ in ("VERB", "AUX") and pronoun.i > 1:
+                # "», explique X, qui préside ...": the parser hung the clause on the verb; the
+                # name before the comma is what it is about
+                before = pronoun.i - 1 if self.doc[pronoun.i - 1].text == "," else pronoun.i
+                found = self.mention_before(before, self.sentence[pronoun.i])
+                return [found[0]] if found else []
             return self.keys_of([antecedent])
         sentence = self.sentence[pronoun.i]
         if word in _PERSONAL and pronoun.dep_ == "nsubj":
