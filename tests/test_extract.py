@@ -224,6 +224,14 @@ Kelvo+    PROPN obj       8 Kelvo    B-ORG
 .         PUNCT punct     1 .        _
 """
 
+# NER read a company as a person; its last word is a common noun, not a surname
+COMMON_WORD_NAME = """
+Aquiti    PROPN nsubj     2 Aquiti   B-PER
+Gestion   NOUN  flat:name 0 gestion  I-PER
+investit+ VERB  ROOT      2 investir _
+.         PUNCT punct     2 .        _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -393,6 +401,10 @@ def test_extract_a_relative_clause_is_about_the_name_before_it(fr_vocab: Vocab) 
     assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
         ("fionaash", "ceoOf", "kelvo")
     ]
+
+
+def test_extract_a_name_ending_in_a_common_word_is_no_person(fr_vocab: Vocab) -> None:
+    assert _classes(_extract(fr_vocab, COMMON_WORD_NAME))["Aquiti Gestion"] != "Person"
 
 
 def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:

@@ -285,6 +285,9 @@ class _Finder:
             names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
             if names and names[-1] in self.cues.name_suffixes:
                 return []  # "Vauclair Capital": a last word that marks organisations
+            last = self.doc[end - 1]
+            if len(names) >= 2 and last.pos_ in ("NOUN", "ADJ", "X"):
+                return []  # "Aquiti Gestion", "Hugging Face": a common word, not a surname
             if not has_digit and all(_is_titlecase_word(w) for w in names):
                 # a lone capitalised word tagged PER is as often a company ("Sereno"); it is
                 # a person when it joins a full name (see resolve) or plays a person's role
