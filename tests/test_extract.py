@@ -232,6 +232,20 @@ investit+ VERB  ROOT      2 investir _
 .         PUNCT punct     2 .        _
 """
 
+# a name opening the sentence, tagged as an adverb, then its apposition
+OPENING_NAME = """
+Zenseact   ADV   advmod    7 zenseact   B-ORG
+,          PUNCT punct     7 ,          _
+la         DET   det       3 le         _
+filiale    NOUN  nsubj     7 filiale    _
+de         ADP   case      5 de         _
+Volvo      PROPN nmod      3 Volvo      B-ORG
+Cars+      PROPN flat:name 5 Cars       I-ORG
+,          PUNCT punct     7 ,          _
+pilotera   VERB  ROOT      7 piloter    _
+.          PUNCT punct     7 .          _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -405,6 +419,13 @@ def test_extract_a_relative_clause_is_about_the_name_before_it(fr_vocab: Vocab) 
 
 def test_extract_a_name_ending_in_a_common_word_is_no_person(fr_vocab: Vocab) -> None:
     assert _classes(_extract(fr_vocab, COMMON_WORD_NAME))["Aquiti Gestion"] != "Person"
+
+
+def test_extract_a_name_opening_a_sentence_before_its_apposition(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, OPENING_NAME)
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("zenseact", "subOrganizationOf", "volvocars")
+    ]
 
 
 def test_extract_a_name_comes_back_without_its_ner_tag(fr_vocab: Vocab) -> None:

@@ -322,6 +322,13 @@ class _Finder:
                 tok.pos_ == "PROPN"
                 or (tok.dep_ in ("nsubj", "nsubj:pass") and tok.head.pos_ in ("VERB", "AUX"))
                 or any(c.dep_ == "acl:relcl" for c in tok.children)
+                # "Zenseact, la filiale de X, ...": a name NER saw, then its apposition
+                or (
+                    bool(tok.ent_type_)
+                    and end + 1 < len(self.doc)
+                    and self.doc[end].text == ","
+                    and self.doc[end + 1].pos_ == "DET"
+                )
             )
             if plain and word not in self.mid_sentence_words and not acts_as_name:
                 return False
