@@ -1,8 +1,8 @@
 """Entities across documents: one IRI, one label, every other name kept as an alias.
 
 An entity's IRI is minted from its normalised name (``kg.resolve.entity_key``: case, accents,
-spaces and legal suffixes ignored), so "OpenAI" in one article, "Open AI" in another and
-"OpenAI Inc." in a third are already one node of the store, each document's graph giving it the
+spaces and legal suffixes ignored), so "Nexaria" in one article, "Nex Aria" in another and
+"Nexaria Inc." in a third are already one node of the store, each document's graph giving it the
 label that document uses. Each document keeps its own graph (so that re-building or removing
 one touches nothing else); the whole graph built from the store (``kg.store.union_graph``:
 Turtle, networkx, the HTML page) gives such an entity one label, the name the most documents
@@ -28,8 +28,8 @@ _ENTITY = str(KGR["entity/"])
 def merge_reason(key: str, names: Iterable[tuple[str, int]]) -> str:
     """Why differently written names are one entity, with how many documents use each.
 
-    >>> merge_reason("openai", [("OpenAI", 2), ("Open AI", 1)])
-    'same normalised name (openai) across documents: «OpenAI» in 2, «Open AI» in 1'
+    >>> merge_reason("nexaria", [("Nexaria", 2), ("Nex Aria", 1)])
+    'same normalised name (nexaria) across documents: «Nexaria» in 2, «Nex Aria» in 1'
     """
     uses = ", ".join(f"«{name}» in {count}" for name, count in names)
     return f"same normalised name ({key}) across documents: {uses}"

@@ -54,7 +54,7 @@ _SHORT_TEXT = 30
 
 
 def document_id(name: str) -> str:
-    """A stable, IRI-safe identifier from a file name: ``fr-microsoft-mai-openai``."""
+    """A stable, IRI-safe identifier from a file name: ``fr-nexaria-levee``."""
     return safe_id(Path(name).stem if name else "document")
 
 

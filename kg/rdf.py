@@ -48,8 +48,8 @@ def bind_prefixes(graph: Graph) -> Graph:
 def entity_iri(key: str) -> URIRef:
     """IRI of the entity with normalised name ``key``; any Unicode key gives a valid IRI.
 
-    >>> entity_iri("openai")
-    rdflib.term.URIRef('https://w3id.org/kg/id/entity/openai')
+    >>> entity_iri("nexaria")
+    rdflib.term.URIRef('https://w3id.org/kg/id/entity/nexaria')
     """
     return KGR["entity/" + quote(key, safe="")]
 

@@ -17,7 +17,7 @@ from kg.extract.context import Context
 from kg.extract.facts import complete, continue_roles, find_facts, find_quotes, join_rounds
 from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
-from kg.extract.relations import chained_relations, find_relations
+from kg.extract.relations import chained_relations, find_relations, text_order
 from kg.lexicon import load_lexicon
 from kg.model import Document, Extraction, Sentence
 from kg.ontology import load_ontology
@@ -88,11 +88,6 @@ def extract(document: Document, doc: Doc) -> Extraction:
         document=document,
         sentences=sentences,
         entities=entities,
-        relations=tuple(
-            sorted(
-                kept,
-                key=lambda r: (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object),
-            )
-        ),
+        relations=tuple(sorted(kept, key=text_order)),
         facts=tuple(sorted(facts, key=lambda f: (f.evidence.start, f.evidence.end, f.cls))),
     )

@@ -312,6 +312,17 @@ class Context:
             j += 1
         return key, j
 
+    def first_token(self, key: str, sentence: int | None = None) -> int | None:
+        """The first token naming entity ``key`` (in ``sentence``, if given)."""
+        return min(
+            (
+                j
+                for j, k in self.token_key.items()
+                if k == key and (sentence is None or self.sentence[j] == sentence)
+            ),
+            default=None,
+        )
+
     def described_name_after(
         self, i: int, sentence: int, end: int | None = None, reach: int = 4
     ) -> tuple[str, int] | None:
@@ -397,7 +408,7 @@ class Context:
 
     # -- modality ---------------------------------------------------------------------
     def sources(self, sentence: int) -> frozenset[str]:
-        """Entities the sentence cites as its source ("selon Les Echos", "d'après X"): the
+        """Entities the sentence cites as its source ("selon X", "d'après X"): the
         names after a preposition that is a cue of reported speech."""
         reported = self.modality_cues.get("Reported", frozenset())
         found = set()

@@ -98,8 +98,8 @@ def _person_in_focus(ctx: Context, sentence: int, genders: set[str]) -> list[str
         person = ctx.salient(sentence, "Person", exclude=frozenset(rejected), before=True)
         if person is None or ctx.classes[person][0] != "Person":
             return []
-        first = min(j for j, k in ctx.token_key.items() if k == person)
-        gender = set(ctx.doc[first].morph.get("Gender"))
+        first = ctx.first_token(person)
+        gender = set(ctx.doc[first].morph.get("Gender")) if first is not None else set()
         if not gender or gender & genders:
             return [person]
         rejected.add(person)
@@ -274,7 +274,7 @@ class _FactFinder:
             if target:
                 roles.append((info.object_role, target))
         roles.extend(self.preposition_roles(cls, sentence))
-        # "selon Les Echos": who tells the fact plays no part in it
+        # "selon X": who tells the fact plays no part in it
         sources = ctx.sources(sentence)
         roles = [(r, k) for r, k in roles if k not in sources]
         if values:  # a stated amount with no one to attach it to: the article's topic

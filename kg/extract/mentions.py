@@ -27,7 +27,7 @@ _PERSON_PARTICLES = frozenset(
 )
 #: Words a description may run over before the name it introduces.
 _NAMING_REACH = 4
-#: Lower-case words inside names: particles and connectors ("Airbus Defence and Space").
+#: Lower-case words inside names: particles and connectors ("Orvane Defence and Space").
 _NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
 _LOCATIVE = frozenset({"à", "en", "au", "aux"})
@@ -161,7 +161,7 @@ class _Finder:
             yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(ent.label_, start, end)]
 
     def _name_continued(self, end: int, ent_starts: set[int]) -> int:
-        """One capitalised word NER cut off a name ("Hugging" + "Face"): a proper noun right
+        """One capitalised word NER cut off a name ("Nova" + "Lumen"): a proper noun right
         after it in the same sentence, which no other entity starts and no cue reserves."""
         doc = self.doc
         if end >= len(doc) or end in ent_starts or not doc[end - 1].whitespace_:
@@ -234,17 +234,17 @@ class _Finder:
             or (doc[start].text[:1].islower() and bool(self.cues.class_nouns.match(doc, start)))
         ):
             start += 1
-        # "pour le printemps Juris-3": a lower-case common word before a name is not part of it
+        # "pour le printemps Kora-3": a lower-case common word before a name is not part of it
         while start < end - 1 and doc[start].text.isalpha() and doc[start].text.islower():
             start += 1
-        # no name ends on a lower-case preposition or determiner ("Ombrelle en tête du")
+        # no name ends on a lower-case preposition or determiner ("Brindel en tête du")
         while end > start + 1 and (
             not any(c.isalnum() for c in doc[end - 1].text)
             or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
         ):
             end -= 1
         if start in self.first_of_sentence:
-            # a headline's capital is no name's ("Ombrelle en tête du palmarès", "Nouveau tour
+            # a headline's capital is no name's ("Brindel en tête du palmarès", "Nouveau tour
             # de table"): the name stops at its first lower-case word other than a particle
             for j in range(start + 1, end):
                 word = doc[j].text
@@ -287,7 +287,7 @@ class _Finder:
                 return []  # "Vauclair Capital": a last word that marks organisations
             last = self.doc[end - 1]
             if len(names) >= 2 and last.pos_ in ("NOUN", "ADJ", "X"):
-                return []  # "Aquiti Gestion", "Hugging Face": a common word, not a surname
+                return []  # "Orvane Gestion", "Nova Vision": a common word, not a surname
             if not has_digit and all(_is_titlecase_word(w) for w in names):
                 # a lone capitalised word tagged PER is as often a company ("Sereno"); it is
                 # a person when it joins a full name (see resolve) or plays a person's role
@@ -322,7 +322,7 @@ class _Finder:
                 tok.pos_ == "PROPN"
                 or (tok.dep_ in ("nsubj", "nsubj:pass") and tok.head.pos_ in ("VERB", "AUX"))
                 or any(c.dep_ == "acl:relcl" for c in tok.children)
-                # "Zenseact, la filiale de X, ...": a name NER saw, then its apposition
+                # "Kelvo, la filiale de X, ...": a name NER saw, then its apposition
                 or (
                     bool(tok.ent_type_)
                     and end + 1 < len(self.doc)
@@ -543,7 +543,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
     ]
     candidates = sorted([*candidates, *finder.repeats(candidates)])
     list_votes = finder.colon_list_votes([(s, e) for s, e, _ in candidates])
-    # "Nimbo Flux" after "Nimbo": a longer name that starts with a name the article used
+    # "Brindel Flux" after "Brindel": a longer name that starts with a name the article used
     # before is that one's product or division, whatever NER makes of two capitalised words
     # (a person's first name alone comes after the full name, not before)
     first_seen: dict[str, int] = {}
@@ -567,7 +567,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
             and fold_word(before.text) in _LOCATIVE
         ):
             all_votes.append(("Place", 2.0))
-        # when nothing says what it is, a shape like "DALL-E 3" or "LMArena" is an artefact's
+        # when nothing says what it is, a shape like "ZEN-E 3" or "DeepNova" is an artefact's
         fallback = [("Artifact", 0.5)] if _looks_like_a_brand(doc[start:end]) else []
         head = doc[start:end].root
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])

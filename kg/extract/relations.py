@@ -28,7 +28,7 @@ from kg.model import Fact, Relation
 from kg.ontology import Ontology
 from kg.resolve import decide_class
 
-__all__ = ["chained_relations", "find_relations"]
+__all__ = ["chained_relations", "find_relations", "text_order"]
 
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
 _OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
@@ -39,7 +39,7 @@ _BECOMING = frozenset({"être", "devenir", "rester", "nommer", "désigner", "él
 #: Tokens an apposition may run before the maker it names (", un modèle open source de Y").
 _APPOSITION_REACH = 12
 #: Tokens a cue noun and its complements may run before the name they present.
-_NAMING_REACH = 7
+_PRESENTING_REACH = 7
 _ROUND_PROPERTIES = frozenset({"investsIn"})
 #: Endings of a past participle, for one the tagger read as a name ("Cofondé en 2019 par").
 _PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
@@ -138,7 +138,7 @@ class _Extractor:
         """Entities a verb or noun takes as complements, looking through cue nouns."""
         keys: list[str] = []
         for child in head.children:
-            # a name the parser took for a verb's complement clause ("prépare déjà Tarn-2")
+            # a name the parser took for a verb's complement clause ("prépare déjà Kora-3")
             misread = child.dep_ == "xcomp" and child.pos_ == "PROPN" and child.i > head.i
             if not misread and (
                 child.dep_ not in _OBJECT_DEPS or (child.i < head.i and child.dep_ != "obj")
@@ -207,8 +207,8 @@ class _Extractor:
 
     def fronted_participles(self) -> None:
         """A sentence that opens on a participle cue tells who did it to the main clause's
-        subject: 'Fondée en 2021 par les chercheurs A et B, tous deux passés par X, Ormea
-        emploie ...', 'Cofondé en 2019 par A, son patron, et par B, ..., Nimbo équipe ...'.
+        subject: 'Fondée en 2021 par les chercheurs A et B, tous deux passés par X, Brindel
+        emploie ...', 'Cofondé en 2019 par A, son patron, et par B, ..., Brindel équipe ...'.
 
         Read from the words, not the parse: the parser often takes the participle for a name
         and hangs the agents anywhere.
@@ -245,10 +245,8 @@ class _Extractor:
         for comma in range(start + 1, end - 1):
             if doc[comma].text != ",":
                 continue
-            # "Fondée par A, Ormea ...", "..., la jeune pousse ...", "..., le modèle Kora-3 ..."
-            found = ctx.mention_after(comma + 1, sentence) or ctx.described_name_after(
-                comma + 1, sentence, end
-            )
+            # "Fondée par A, Brindel ...", "..., la jeune pousse ...", "..., le modèle Kora-3 ..."
+            found = ctx.described_name_after(comma + 1, sentence, end)
             if found is None:
                 continue
             j = found[1] + 1
@@ -269,14 +267,8 @@ class _Extractor:
             if fold_word(doc[j].text) != "par" or not (first or doc[j - 1].text == "et"):
                 continue
             first = False
-            k = j + 1
-            while (
-                k < min(end, j + 1 + _AGENT_REACH)
-                and k not in ctx.token_key
-                and doc[k].pos_ in ("DET", "NOUN", "ADJ")
-            ):
-                k += 1  # "par les chercheurs A et B"
-            found = ctx.mention_after(k, sentence, skip_det=False)
+            # "par les chercheurs A et B"
+            found = ctx.described_name_after(j + 1, sentence, end, reach=_AGENT_REACH)
             while found:
                 keys.append(found[0])
                 after = found[1] + 1
@@ -398,10 +390,7 @@ class _Extractor:
         ctx = self.ctx
         for s in (sentence, sentence - 1):
             for key in ctx.subjects_by_sentence.get(s, []):
-                first = min(
-                    (j for j, k in ctx.token_key.items() if k == key and ctx.sentence[j] == s),
-                    default=None,
-                )
+                first = ctx.first_token(key, s)
                 if (
                     first is not None
                     and (s < sentence or first < i)
@@ -462,7 +451,7 @@ class _Extractor:
                     self.add(subject, prop, target[0], tok, [doc[target[1]]])
 
     def topics(self) -> None:
-        """'Sense-2, un modèle maison entraîné sur ...': a word of the description after a name
+        """'Kora-2, un modèle maison entraîné sur ...': a word of the description after a name
         says the name's maker is the organisation the article is about."""
         ctx, doc = self.ctx, self.ctx.doc
         for tok in tokens(doc):
@@ -484,7 +473,7 @@ class _Extractor:
 
     def _described(self, i: int, sentence: int) -> str | None:
         """The entity named right before the comma that opens the description holding token
-        ``i`` ("Sense-2, un modèle de prévision maison"), if any."""
+        ``i`` ("Kora-2, un modèle de prévision maison"), if any."""
         ctx, doc = self.ctx, self.ctx.doc
         for j in range(i - 1, max(-1, i - _APPOSITION_REACH), -1):
             if ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PRON"):
@@ -577,7 +566,7 @@ class _Extractor:
 
     def _named_after(self, i: int, sentence: int) -> tuple[str, int] | None:
         """The name at token ``i``, past a determiner and the cue nouns that present it ("de
-        l'américain Brightloop", "de la société française SiPearl"); never a description."""
+        l'américain Orvane", "de la société française Kelvo"); never a description."""
         ctx, doc = self.ctx, self.ctx.doc
         j = i
         while (
@@ -591,7 +580,7 @@ class _Extractor:
             # past the cue, its complements: "la start-up de téléconsultation X" (never "de"
             # right before the name: "la start-up de X" is X's)
             while (
-                j < min(len(doc), i + _NAMING_REACH)
+                j < min(len(doc), i + _PRESENTING_REACH)
                 and j not in ctx.token_key
                 and doc[j].text[:1].islower()
                 and doc[j].pos_ in ("ADJ", "NOUN", "ADP")
@@ -680,10 +669,13 @@ def find_relations(
     extractor.topics()
     extractor.possessives()
     extractor.containment()
-    return sorted(
-        extractor.found.values(),
-        key=lambda r: (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object),
-    )
+    return sorted(extractor.found.values(), key=text_order)
+
+
+def text_order(relation: Relation) -> tuple[int, int, str, str, str]:
+    """Relations in the order their evidence comes in the text (ties by their terms)."""
+    r = relation
+    return (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object)
 
 
 def chained_relations(facts: Iterable[Fact], onto: Ontology) -> list[Relation]:
