@@ -29,6 +29,7 @@ class Lexicon:
     organization_before: tuple[tuple[str, ...], ...]
     demonstratives: frozenset[str]
     definites: frozenset[str]
+    joined_compounds: tuple[str, ...]
 
 
 @functools.cache
@@ -59,4 +60,5 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         ),
         demonstratives=frozenset(data["function_words"]["demonstratives"]),
         definites=frozenset(data["function_words"]["definites"]),
+        joined_compounds=tuple(data["parse"]["joined_compounds"]),
     )

@@ -68,7 +68,9 @@ class Mention:
     is) count only for an entity nothing else votes on. ``source`` is ``name`` or
     ``description``.
     For a description, ``cue`` is its head noun, ``subject`` tells whether it is the subject of
-    its clause, and ``clause_subject`` is the start offset of its clause's subject, if any.
+    its clause, ``clause_subject`` is the start offset of its clause's subject, if any, and
+    ``scope_start`` the offset from which names of its own sentence may be what it refers to
+    (after a fronted phrase: "Fondée par deux anciens de X, la start-up ..." is not about X).
     """
 
     start: int
@@ -82,6 +84,7 @@ class Mention:
     cue: str = ""
     subject: bool = False
     clause_subject: int | None = None
+    scope_start: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,15 +12,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.errors import KGError
+from kg.lexicon import load_lexicon
 
 __all__ = [
     "CODE_PATTERN",
     "DEFAULT_MODEL",
     "ORDINAL_PATTERN",
+    "join_compounds",
     "load_pipeline",
     "mask_codes",
     "merge_hyphenated",
     "parse",
+    "parser_text",
     "sentence_hints",
 ]
 
@@ -54,6 +57,39 @@ def mask_codes(text: str) -> str:
         return letters[0].upper() + letters[1:] if letters[0].isalpha() else "X" + letters[1:]
 
     return CODE_PATTERN.sub(stand_in, text)
+
+
+@functools.cache
+def _compounds(lang: str) -> re.Pattern[str] | None:
+    words = load_lexicon(lang).joined_compounds
+    if not words:
+        return None
+    alternatives = "|".join(
+        re.escape(w).replace(r"\ ", r"\s") for w in sorted(words, key=len)[::-1]
+    )
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def join_compounds(text: str, lang: str = "fr") -> str:
+    """Hyphenate the compound nouns the tagger splits (the lexicon's ``joined_compounds``).
+
+    "la jeune pousse est ..." parses with "pousse" as a verb, and the rest of the sentence
+    hangs on it; "la jeune-pousse est ..." parses as a noun phrase. Same length, so every
+    character offset still indexes the original text.
+
+    >>> join_compounds("La jeune pousse lyonnaise et les Jeunes pousses.")
+    'La jeune-pousse lyonnaise et les Jeunes-pousses.'
+    """
+    pattern = _compounds(lang)
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: re.sub(r"\s", "-", m.group()), text)
+
+
+def parser_text(text: str, lang: str = "fr") -> str:
+    """``text`` as the parser should read it: product codes masked, compounds joined; the
+    same length, so that token offsets index the original text."""
+    return join_compounds(mask_codes(text), lang)
 
 
 def merge_hyphenated(doc: Doc) -> Doc:
@@ -168,5 +204,5 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 
 def parse(text: str, nlp: Language | None = None) -> Doc:
-    """Parse ``text`` with product codes masked; token offsets index the original text."""
-    return (nlp or load_pipeline())(mask_codes(text))
+    """Parse ``text`` as ``parser_text`` prepares it; token offsets index the original text."""
+    return (nlp or load_pipeline())(parser_text(text))

@@ -72,8 +72,8 @@ def decide_class(votes: Iterable[tuple[str, float]], onto: Ontology) -> tuple[st
     winners = [leaf for leaf in leaves if scores[leaf] == best]
     if "Company" in winners and "Organization" in winners:
         winners.remove("Company" if totals["Company"] == 0 else "Organization")
-    if _DEFAULT_ARTIFACT in winners:  # a tie between artefact kinds: nothing says more
-        return _DEFAULT_ARTIFACT, best
+    if _DEFAULT_ARTIFACT in winners and all(onto.is_a(w, "Artifact") for w in winners):
+        return _DEFAULT_ARTIFACT, best  # a tie between artefact kinds: nothing says more
     return sorted(winners)[0], best
 
 
@@ -165,16 +165,27 @@ def _antecedent(
         for m, key in resolved
         if m.end <= desc.start and _compatible(cue_class, classes.get(key), onto)
     ]
-    same = [(m, k) for m, k in candidates if m.sentence == desc.sentence]
+    same = [
+        (m, k)
+        for m, k in candidates
+        if m.sentence == desc.sentence and (desc.scope_start is None or m.start >= desc.scope_start)
+    ]
+    # within a sentence, another noun ("la start-up ... du groupe") is another entity
     others = [
         (m, k)
         for m, k in same
-        if desc.clause_subject is None or not m.start <= desc.clause_subject < m.end
+        if (desc.clause_subject is None or not m.start <= desc.clause_subject < m.end)
+        and m.source == "name"
     ]
     if others:
         return others[-1][1], "nearest earlier name in the sentence"
     # the clause's own subject, when nothing else fits and it is known to be of the right kind
-    known = [(m, k) for m, k in same if classes.get(k) is not None or m.source == "description"]
+    known = [
+        (m, k)
+        for m, k in same
+        if (m.source == "name" and classes.get(k) is not None)
+        or (m.source == "description" and m.subject and _compatible(cue_class, m.votes[0][0], onto))
+    ]
     if known:
         return known[-1][1], "subject of the sentence"
     return _most_salient(desc, candidates, classes, onto)

@@ -13,7 +13,7 @@ from pathlib import Path
 from kg.extract import extract
 from kg.io import write_text_atomic
 from kg.model import Document, Extraction
-from kg.nlp import load_pipeline, mask_codes
+from kg.nlp import load_pipeline, parser_text
 from kg.rdf import to_nquads, to_ntriples
 
 __all__ = ["extract_batch", "extract_documents", "start_worker", "write_shard"]
@@ -26,7 +26,7 @@ def start_worker() -> None:
 
 def _extractions(documents: Iterable[Document]) -> Iterator[Extraction]:
     documents = list(documents)
-    docs = load_pipeline().pipe(mask_codes(d.text) for d in documents)
+    docs = load_pipeline().pipe(parser_text(d.text, d.lang) for d in documents)
     for document, doc in zip(documents, docs, strict=True):
         yield extract(document, doc)
 

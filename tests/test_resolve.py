@@ -37,6 +37,9 @@ def test_resolve_entity_key_of_symbols_only_is_stable_and_non_empty() -> None:
         ([("Artifact", 3.0), ("AIModel", 1.0)], "AIModel"),
         ([("Artifact", 3.0)], "Product"),
         ([("Agent", 3.0), ("Person", 3.0)], "Person"),
+        # a tie between a company and a product is no tie between artefact kinds
+        ([("Company", 2.0), ("Product", 2.0)], "Company"),
+        ([("AIModel", 2.0), ("Product", 2.0)], "Product"),
         # nothing says what it is: no narrower class is asserted
         ([], "Entity"),
         ([("Organization", 1.0), ("Organization", -1.0)], "Entity"),
@@ -92,6 +95,18 @@ def test_resolve_object_description_skips_its_own_clause_subject() -> None:
         _description("la start-up", 60, 0, "start-up", subject=False, clause_subject=0),
     ]
     assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(60, 71)] == "borealis"
+
+
+def test_resolve_description_takes_a_subject_description_of_its_sentence() -> None:
+    # "La start-up prévoit ..., valorisant l'entreprise à ...": the sentence's subject
+    mentions = [
+        _name("Nexaria", 0, 0, [("Company", 2.0)], subject=True),
+        _name("Borealis", 30, 1, [("Company", 2.0)], subject=True),
+        _description("La start-up", 60, 2, "start-up", subject=True),
+        _description("l'entreprise", 90, 2, "entreprise", subject=False),
+    ]
+    keys = resolve_mentions(mentions, onto=ONTO, lex=LEX).keys
+    assert keys[(90, 102)] == keys[(60, 71)]
 
 
 def test_resolve_description_without_antecedent_is_left_out() -> None:

@@ -325,3 +325,22 @@ def test_rules_a_pronoun_speaker_is_the_person_in_focus_it_can_stand_for(
 ) -> None:
     x = _parsed(PRONOUN_SPEAKER.format(pronoun))
     assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == [speaker]
+
+
+FRONTED_FOUNDERS = (
+    "La medtech nantaise Kelvane a été rachetée par Orbisel, a-t-on appris mardi. "
+    "Fondée en 2020 par Lucie Arnal et Théo Vidrac, deux anciens ingénieurs de Suez, "
+    "la jeune pousse est ainsi passée dans le giron du groupe savoyard."
+)
+
+
+def test_rules_a_description_after_a_fronted_participle_is_the_topic(nlp: object) -> None:
+    # "la jeune pousse" parses as a noun (kg.nlp joins it), "nantaise" (tagged PROPN) does not
+    # stop "La medtech" from naming Kelvane, and "la jeune pousse" is not Suez, named inside
+    # the opening phrase
+    x = _parsed(FRONTED_FOUNDERS)
+    founded = {(r.subject, r.object) for r in x.relations if r.predicate == "founderOf"}
+    assert founded == {("luciearnal", "kelvane"), ("theovidrac", "kelvane")}
+    (kelvane,) = [e for e in x.entities if e.key == "kelvane"]
+    assert kelvane.cls == "Company"
+    assert any("la jeune pousse" in reason for reason in kelvane.merges)

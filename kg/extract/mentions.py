@@ -14,7 +14,15 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.syntax import CueIndex, clause_head, fold_word, is_plural, naming_noun, tokens
+from kg.extract.syntax import (
+    CueIndex,
+    clause_head,
+    fold_word,
+    is_modifier_word,
+    is_plural,
+    naming_noun,
+    tokens,
+)
 from kg.lexicon import Lexicon
 from kg.model import Mention
 from kg.nlp import CODE_PATTERN, ORDINAL_PATTERN
@@ -487,7 +495,7 @@ class _Finder:
             after = cue_end
             while (
                 after < min(len(doc), cue_end + _NAMING_REACH)
-                and doc[after].pos_ in ("ADJ", "NOUN", "ADP")
+                and is_modifier_word(doc[after])
                 and after not in taken
             ):
                 after += 1
@@ -503,6 +511,7 @@ class _Finder:
                     subject_tok = clause.head  # "X, qui a investi dans la société": X
                 clause_subject = subject_tok.idx
             start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
+            scope_start = start if subject and self._after_fronted_participle(det.i) else None
             yield Mention(
                 start=start,
                 end=end,
@@ -513,7 +522,14 @@ class _Finder:
                 cue=" ".join(fold_word(t.lemma_) for t in doc[first.i : cue_end]),
                 subject=subject,
                 clause_subject=clause_subject,
+                scope_start=scope_start,
             )
+
+    def _after_fronted_participle(self, i: int) -> bool:
+        """Token ``i`` follows the comma that closes a sentence-opening participle phrase
+        ("Fondée en 2020 par A et B, deux anciens de X, la start-up ...")."""
+        opening = self.doc[i].sent[0]
+        return i > 0 and self.doc[i - 1].text == "," and "Part" in opening.morph.get("VerbForm")
 
 
 def _merge_overlaps(

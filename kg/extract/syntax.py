@@ -16,6 +16,7 @@ __all__ = [
     "conjuncts",
     "fold_word",
     "folded_words",
+    "is_modifier_word",
     "is_plural",
     "naming_noun",
     "strip_reflexive",
@@ -61,7 +62,7 @@ class CueIndex:
 
     >>> index = CueIndex.build([("maison mère", "developedBy")])
     >>> sorted(index.first_words)
-    ['maison']
+    ['maison', 'maison-mère']
     """
 
     first_words: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
@@ -75,6 +76,11 @@ class CueIndex:
         for phrase, payload in sorted(set(cues)):
             words = tuple(fold_word(w) for w in phrase.replace("'", "' ").split())
             index.first_words.setdefault(words[0], []).append((words, payload))
+            if len(words) > 1 and "'" not in phrase:
+                # also written (or joined for the parser, see kg.nlp) with hyphens:
+                # "maison-mère", "jeune-pousse"
+                joined = "-".join(words)
+                index.first_words.setdefault(joined, []).append(((joined,), payload))
             if len(words) == 1 and words[0].endswith(("er", "ir")) and len(words[0]) >= 7:
                 index.verb_stems.setdefault(words[0][:-2], []).append(payload)
         for entries in index.first_words.values():
@@ -216,6 +222,12 @@ _NAMING_FILLERS = ("ADJ", "NOUN", "ADP")
 _NAMING_SPAN = 6
 
 
+def is_modifier_word(tok: Token) -> bool:
+    """An adjective, a noun or a preposition: a word that may stand between a cue noun and the
+    name it presents; also a lower-case word the tagger took for a name ("nantaise")."""
+    return tok.pos_ in _NAMING_FILLERS or (tok.pos_ == "PROPN" and tok.text.islower())
+
+
 def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | None:
     """The cue noun a name at token ``start`` is introduced by, if any.
 
@@ -229,7 +241,7 @@ def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | No
     for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
         if is_cue(i):
             found = i  # keep walking: "le fonds allemand X" is named by "fonds"
-        elif doc[i].pos_ not in _NAMING_FILLERS or doc[i].text in (",", ":"):
+        elif not is_modifier_word(doc[i]) or doc[i].text in (",", ":"):
             break
     return found
 
