@@ -130,6 +130,26 @@ def test_rules_join_rounds_adds_later_investors_to_the_round() -> None:
     assert joined[1] == far
 
 
+def test_rules_join_rounds_folds_a_round_told_again() -> None:
+    # "Le tour a été mené par X ; A a remis au pot. ... B a investi 10 M€ dans Lumeo."
+    round_ = _fact("FundingRound", 0, (("investee", "lumeo"),), (("amount", Decimal(80_000_000)),))
+    again = _fact("FundingRound", 1, (("leadInvestor", "insight"), ("investee", "frst")))
+    joined_in = _fact("Investment", 1, (("investor", "axa"), ("investee", "lumeo")))
+    own = _fact("Investment", 2, (("investor", "geodis"), ("investee", "lumeo")), (("amount", 1),))
+    joined = join_rounds([round_, again, joined_in, own], refers_back=lambda s: s == 1)
+    assert joined == [
+        _fact(
+            "FundingRound",
+            0,
+            (("investee", "lumeo"), ("leadInvestor", "insight"), ("investor", "axa")),
+            (("amount", Decimal(80_000_000)),),
+        ),
+        own,
+    ]
+    # a sentence that does not refer back keeps its own investment
+    assert join_rounds([round_, joined_in], refers_back=lambda s: False) == [round_, joined_in]
+
+
 def test_rules_rankings_carry_their_leaderboard_forward() -> None:
     ctx = SimpleNamespace(onto=load_ontology())
     first = _fact("Ranking", 1, (("leaderboard", "top500"), ("rankedItem", "jupiter")))
@@ -344,3 +364,22 @@ def test_rules_a_description_after_a_fronted_participle_is_the_topic(nlp: object
     (kelvane,) = [e for e in x.entities if e.key == "kelvane"]
     assert kelvane.cls == "Company"
     assert any("la jeune pousse" in reason for reason in kelvane.merges)
+
+
+ROUND_TOLD_AGAIN = (
+    "La medtech Kelvane a bouclé mardi un tour de table de 14 millions d'euros. Le fonds "
+    "Orvane Ventures, qui avait financé l'amorçage de la société, a lui aussi pris part à "
+    "cette série A, aux côtés de Brindel et de Nexaria."
+)
+
+
+def test_rules_investors_of_a_round_told_again_join_it(nlp: object) -> None:
+    x = _parsed(ROUND_TOLD_AGAIN)
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert round_.role("investee") == "kelvane"
+    assert {k for r, k in round_.roles if r == "investor"} == {
+        "orvaneventures",
+        "brindel",
+        "nexaria",
+    }
+    assert not [f for f in x.facts if f.cls == "Investment"]

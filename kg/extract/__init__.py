@@ -14,7 +14,7 @@ from collections import defaultdict
 from spacy.tokens import Doc
 
 from kg.extract.context import Context
-from kg.extract.facts import complete, continue_roles, find_facts, find_quotes, join_rounds
+from kg.extract.facts import complete, continue_roles, find_facts, find_quotes
 from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
 from kg.extract.relations import chained_relations, find_relations, text_order
@@ -55,7 +55,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     quantities = find_quantities(text, lang=document.lang, anchor=document.date)
     ctx = Context(doc, text, resolution, quantities, onto, build_cues(onto).class_nouns)
 
-    facts = continue_roles(join_rounds(find_facts(ctx)), ctx) + find_quotes(ctx)
+    facts = continue_roles(find_facts(ctx), ctx) + find_quotes(ctx)
     facts_by_sentence: dict[int, set[str]] = defaultdict(set)
     ranked_items: dict[int, str] = {}
     for fact in facts:

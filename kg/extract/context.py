@@ -14,6 +14,7 @@ from kg.extract.syntax import (
     clause_head,
     conjuncts,
     fold_word,
+    is_conditional,
     is_plural,
     naming_noun,
     subjects,
@@ -450,14 +451,17 @@ class Context:
             return "Possible"
         # a conditional anywhere above the fact ("serait sur le point de racheter") reports it
         governors = [t for t in trigger.ancestors if t.pos_ in ("VERB", "AUX")]
-        moods = [m for t in (*chain, *governors) for m in t.morph.get("Mood")] + [
-            m
-            for t in (*chain, *governors)
-            for c in t.children
-            if c.dep_.startswith("aux") or c.dep_ == "cop"
-            for m in c.morph.get("Mood")
+        verbs = [
+            *chain,
+            *governors,
+            *(
+                c
+                for t in (*chain, *governors)
+                for c in t.children
+                if c.dep_.startswith("aux") or c.dep_ == "cop"
+            ),
         ]
-        if "Cnd" in moods:
+        if any(is_conditional(t) for t in verbs):
             return "Reported"
         reported = self.modality_cues.get("Reported", frozenset())
         if any(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -70,7 +71,7 @@ class _FactCues:
             )
             # "X a mené l'opération": the verb's subject fills the role
             self.role_verbs[info.name] = CueIndex.build(
-                (cue, prop.name) for prop in roles for cue in prop.verb_cues
+                (strip_reflexive(cue), prop.name) for prop in roles for cue in prop.verb_cues
             )
         self.anaphoric = {
             info.name: CueIndex.build((c, info.name) for c in info.anaphoric_cues)
@@ -138,6 +139,9 @@ def _is_definite(tok: Token) -> bool:
 
 #: Sentences after a fact whose role cues may still complete it.
 _CARRY_REACH = 2
+#: Financing facts that may tell a funding round again, and the roles they bring to it.
+_FOLLOW_UPS = frozenset({"FundingRound", "Investment"})
+_INVESTOR_ROLES = frozenset({"investor", "leadInvestor"})
 
 
 class _FactFinder:
@@ -198,6 +202,7 @@ class _FactFinder:
                     draft.modality = ctx.modality(tok)
         self.carry_role_cues(drafts)
         facts = [self.build(d) for _, d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))]
+        facts = join_rounds(facts, refers_back=lambda s: self.refers_back("FundingRound", s))
         return _merge_repeats(facts, self.functional, self.ctx.onto)
 
     def carry_role_cues(self, drafts: dict[tuple[str, int], _Draft]) -> None:
@@ -342,8 +347,11 @@ class _FactFinder:
         ctx, doc = self.ctx, self.ctx.doc
         roles = []
         for tok in ctx.sentence_tokens(sentence):
+            # "X a mené l'opération", "Y a pris part à cette série A"
             if tok.pos_ in ("VERB", "AUX") and any(
-                self.names_fact(cls, c) for c in tok.children if c.dep_ == "obj"
+                self.names_fact(cls, c)
+                for c in tok.children
+                if c.dep_ == "obj" or c.dep_.startswith("obl")
             ):
                 for _, prop in self.role_verbs[cls].match(doc, tok.i):
                     roles.extend((prop, k) for k in ctx.subject_keys(tok))
@@ -462,27 +470,38 @@ def _merge_repeats(facts: list[Fact], functional: frozenset[str], onto: Ontology
     return out
 
 
-def join_rounds(facts: list[Fact], reach: int = 2) -> list[Fact]:
-    """'X et Y ont également investi dans l'opération': an investment with no investee, right
-    after a funding round, adds its investors to that round instead of standing alone."""
+def join_rounds(
+    facts: list[Fact], reach: int = 2, refers_back: Callable[[int], bool] | None = None
+) -> list[Fact]:
+    """Investors told after a funding round join that round instead of standing alone.
+
+    'X et Y ont également investi dans l'opération': an investment with no investee and no
+    amount, right after a round. 'Le tour a été mené par X ; A et B ont remis au pot', 'Y a
+    lui aussi pris part à cette série A': financing facts with no amount of their own in a
+    sentence that refers back to a round (``refers_back``) are that round told again; their
+    investors (lead or not) join it, what they took for an investee does not.
+    """
     out: list[Fact] = []
     for fact in facts:
-        if fact.cls == "Investment" and not fact.role("investee") and not fact.value("amount"):
+        if fact.cls in _FOLLOW_UPS and not fact.value("amount"):
             rounds = [
                 i
                 for i, kept in enumerate(out)
                 if kept.cls == "FundingRound"
                 and 0 <= fact.evidence.sentence - kept.evidence.sentence <= reach
             ]
-            if rounds:
+            told_again = refers_back is not None and refers_back(fact.evidence.sentence)
+            if rounds and (told_again or (fact.cls == "Investment" and not fact.role("investee"))):
                 kept = out[rounds[-1]]
-                investors = tuple(
-                    ("investor", key)
+                new_roles = tuple(
+                    (role, key)
                     for role, key in fact.roles
-                    if role == "investor" and ("investor", key) not in kept.roles
+                    if role in _INVESTOR_ROLES
+                    and (role, key) not in kept.roles
+                    and key != kept.role("investee")
                 )
                 out[rounds[-1]] = Fact(
-                    kept.cls, kept.roles + investors, kept.values, kept.evidence, kept.modality
+                    kept.cls, kept.roles + new_roles, kept.values, kept.evidence, kept.modality
                 )
                 continue
         out.append(fact)

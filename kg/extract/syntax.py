@@ -16,6 +16,7 @@ __all__ = [
     "conjuncts",
     "fold_word",
     "folded_words",
+    "is_conditional",
     "is_modifier_word",
     "is_plural",
     "naming_noun",
@@ -220,6 +221,29 @@ def subjects(verb: Token) -> list[Token]:
 #: "le fabricant grenoblois de batteries sodium-ion Voltara", "la banque BNP Paribas".
 _NAMING_FILLERS = ("ADJ", "NOUN", "ADP")
 _NAMING_SPAN = 6
+
+
+_CONDITIONAL_ENDINGS = ("ait", "aient")
+
+
+def is_conditional(tok: Token) -> bool:
+    """A verb or auxiliary in the conditional mood, also when the tagger read a regular form as
+    an imperfect ("préparerait": Mood=Ind, Tense=Imp). A regular conditional is the
+    infinitive (less the final e of "-re") plus an imperfect ending.
+
+    >>> import spacy
+    >>> doc = spacy.blank("fr")("préparerait")
+    >>> doc[0].lemma_ = "préparer"
+    >>> is_conditional(doc[0])
+    True
+    """
+    if "Cnd" in tok.morph.get("Mood"):
+        return True
+    word, lemma = fold_word(tok.text), fold_word(tok.lemma_)
+    if not lemma.endswith(("er", "ir", "re")) or len(lemma) < 4:
+        return False
+    stem = lemma[:-1] if lemma.endswith("re") else lemma
+    return word in (stem + ending for ending in _CONDITIONAL_ENDINGS)
 
 
 def is_modifier_word(tok: Token) -> bool:
