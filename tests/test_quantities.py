@@ -81,3 +81,14 @@ def test_quantities_plain_numbers_are_not_money() -> None:
 )
 def test_quantities_parse_number(text: str, value: str) -> None:
     assert parse_number(text) == Decimal(value)
+
+
+def test_quantities_two_signed_percents_are_two_shares_not_a_range() -> None:
+    # "respectivement 16 % et 11 %": a range rises and needs "entre" before two signed numbers
+    found = find_quantities("détiennent respectivement 16 % et 11 % de son capital")
+    assert [(q.kind, q.value, q.low, q.high) for q in found] == [
+        ("percent", Decimal(16), None, None),
+        ("percent", Decimal(11), None, None),
+    ]
+    (between,) = find_quantities("entre 10 % et 15 %")
+    assert (between.low, between.high) == (Decimal(10), Decimal(15))

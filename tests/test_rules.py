@@ -383,3 +383,22 @@ def test_rules_investors_of_a_round_told_again_join_it(nlp: object) -> None:
         "nexaria",
     }
     assert not [f for f in x.facts if f.cls == "Investment"]
+
+
+RESPECTIVE_STAKES = (
+    "Nexaria a levé 150 millions d'euros auprès de Brume Capital et d'Orvane Ventures, qui "
+    "détiennent aujourd'hui respectivement 16 % et 11 % de son capital."
+)
+
+
+def test_rules_respective_shares_give_one_stake_each(nlp: object) -> None:
+    x = _parsed(RESPECTIVE_STAKES)
+    stakes = {
+        (f.role("stakeholder"), f.role("stakeIn"), f.value("percent"))
+        for f in x.facts
+        if f.cls == "Stake"
+    }
+    assert stakes == {
+        ("brumecapital", "nexaria", Decimal(16)),
+        ("orvaneventures", "nexaria", Decimal(11)),
+    }

@@ -35,6 +35,8 @@ _NEGATORS = frozenset({"ne", "n'"})
 _RELATIVE = frozenset({"qui", "que", "lequel", "laquelle", "lesquels", "lesquelles"})
 _PERSONAL = frozenset({"il", "elle"})
 _OBJECT_CLITICS = frozenset({"l'", "le", "la"})
+#: Where the parser hangs a relative clause: on its antecedent, or elsewhere by mistake.
+_CLAUSE_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "conj"})
 
 
 class Context:
@@ -196,25 +198,37 @@ class Context:
             )
         if not keys:
             j = verb.i - 1
-            while j >= 0 and self.doc[j].pos_ in ("AUX", "ADV") and j not in self.token_key:
+            # back over auxiliaries, adverbs and clitics ("A et B en détiennent 10 %")
+            while (
+                j >= 0
+                and (self.doc[j].pos_ in ("AUX", "ADV") or self.doc[j].dep_.startswith("expl"))
+                and j not in self.token_key
+            ):
                 j -= 1
             if j >= 0 and self.doc[j].text == ",":
                 opening = self._apposition_start(j, self.sentence[verb.i])
                 j = opening - 1 if opening is not None else -1
-            before = self.mention_before(j + 1, self.sentence[verb.i]) if j >= 0 else None
-            # "A et B, déjà présents au capital, ont réinvesti", "A, B et C ont ...": back over
-            # the coordination, whose last link is "et" (a lone comma ends an opening phrase)
-            links = ("et",)
-            while before:
-                keys.append(before[0])
-                k = before[1] - 1
-                before = (
-                    self.mention_before(k, self.sentence[verb.i])
-                    if k > 0 and self.doc[k].text in links
-                    else None
-                )
-                links = ("et", ",")
+            if j >= 0:
+                keys = self.coordinated_before(j + 1, self.sentence[verb.i])
         return list(dict.fromkeys(keys))
+
+    def coordinated_before(self, i: int, sentence: int) -> list[str]:
+        """The mention ending right before token ``i`` and those coordinated before it: "A et
+        B, déjà présents au capital, ont réinvesti", "A, B et C ont ...", "auprès de A et de
+        B, qui ...". The last link is "et" (a lone comma ends an opening phrase)."""
+        keys: list[str] = []
+        before = self.mention_before(i, sentence)
+        links = ("et",)
+        while before:
+            keys.append(before[0])
+            k = before[1] - 1
+            if k > 0 and fold_word(self.doc[k].text) in ("de", "d'", "du"):
+                k -= 1  # "de A et de B"
+            before = (
+                self.mention_before(k, sentence) if k > 0 and self.doc[k].text in links else None
+            )
+            links = ("et", ",")
+        return keys[::-1]
 
     def _apposition_start(self, comma: int, sentence: int) -> int | None:
         """The comma that opens the apposition closed by ``comma`` ("X, déjà présent au
@@ -240,15 +254,20 @@ class Context:
         subject of the previous sentence, which a sentence-initial subject pronoun continues."""
         word = fold_word(pronoun.text)
         clause = pronoun.head
-        if word in _RELATIVE and clause.dep_ == "acl:relcl" and clause.head.i != clause.i:
+        if word in _RELATIVE and clause.dep_ in _CLAUSE_DEPS and clause.head.i != clause.i:
             antecedent = clause.head
-            if antecedent.pos_ in ("VERB", "AUX") and pronoun.i > 1:
-                # "», explique X, qui préside ...": the parser hung the clause on the verb; the
-                # name before the comma is what it is about
-                before = pronoun.i - 1 if self.doc[pronoun.i - 1].text == "," else pronoun.i
-                found = self.mention_before(before, self.sentence[pronoun.i])
-                return [found[0]] if found else []
-            return self.keys_of([antecedent])
+            on_noun = clause.dep_ == "acl:relcl" and antecedent.pos_ not in ("VERB", "AUX")
+            sentence = self.sentence[pronoun.i]
+            if pronoun.i > 1 and self.doc[pronoun.i - 1].text == ",":
+                # "auprès de A et de B, qui ...", "», explique X, qui préside ...": the names
+                # before the comma, when the parser hung the clause on no noun; on a noun, an
+                # apposition that renames it ("La dirigeante de Y, X, qui a fondé ...")
+                found = self.coordinated_before(pronoun.i - 1, sentence)
+                last = self.doc[pronoun.i - 2]
+                name = last.head if last.dep_ == "flat:name" else last
+                if found and (not on_noun or name.dep_ == "appos"):
+                    return found
+            return self.keys_of([antecedent]) if on_noun else []
         sentence = self.sentence[pronoun.i]
         if word in _PERSONAL and pronoun.dep_ == "nsubj":
             return self.subjects_by_sentence.get(sentence - 1, [])[:1]

@@ -142,6 +142,8 @@ _CARRY_REACH = 2
 #: Financing facts that may tell a funding round again, and the roles they bring to it.
 _FOLLOW_UPS = frozenset({"FundingRound", "Investment"})
 _INVESTOR_ROLES = frozenset({"investor", "leadInvestor"})
+#: The word that pairs coordinated subjects with coordinated quantities, in order.
+_RESPECTIVELY = frozenset({"respectivement"})
 
 
 class _FactFinder:
@@ -189,19 +191,32 @@ class _FactFinder:
         for tok in tokens(doc):
             for _end, cls in self.triggers.match(doc, tok.i):
                 self.triggers_in.setdefault(ctx.sentence[tok.i], []).append((tok.idx, cls))
+        shared: list[_Draft] = []
         for tok in tokens(doc):
             for _end, cls in self.triggers.match(doc, tok.i):
                 sentence = ctx.sentence[tok.i]
                 if sentence < 0:
                     continue
-                draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
                 roles, values = self.fillers(tok, cls, sentence)
+                respective = self.respectively(tok, cls, sentence, roles)
+                if respective:
+                    shared.extend(respective)
+                    continue
+                draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
                 draft.add(roles, values, self.functional)
                 draft.tokens.append(tok)
                 if draft.modality is None or tok.pos_ in ("VERB", "AUX"):
                     draft.modality = ctx.modality(tok)
         self.carry_role_cues(drafts)
-        facts = [self.build(d) for _, d in sorted(drafts.items(), key=lambda i: (i[0][1], i[0][0]))]
+        for respective in shared:
+            # what the other triggers of the sentence took of the shared quantities is theirs
+            draft = drafts.get((respective.cls, respective.sentence))
+            if draft is not None:
+                draft.values = [v for v in draft.values if v not in respective.values]
+                if not draft.values:
+                    del drafts[(respective.cls, respective.sentence)]
+        ordered = sorted([*drafts.values(), *shared], key=lambda d: (d.sentence, d.cls))
+        facts = [self.build(d) for d in ordered]
         facts = join_rounds(facts, refers_back=lambda s: self.refers_back("FundingRound", s))
         return _merge_repeats(facts, self.functional, self.ctx.onto)
 
@@ -293,6 +308,58 @@ class _FactFinder:
                 ):
                     roles.append((role, topic))
         return roles, values
+
+    def respectively(
+        self, tok: Token, cls: str, sentence: int, roles: list[tuple[str, str]]
+    ) -> list[_Draft]:
+        """'A et B en détiennent respectivement 11 % et 6,5 %': one fact per subject, each
+        with its own quantity, in order, sharing the other roles the trigger found."""
+        ctx, info = self.ctx, self.ctx.onto.classes[cls]
+        words = ctx.sentence_tokens(sentence)
+        marker = next((t for t in words if fold_word(t.text) in _RESPECTIVELY), None)
+        role = info.subject_role
+        if marker is None or tok.pos_ not in ("VERB", "AUX") or role not in self.functional:
+            return []
+        subs = ctx.subject_keys(tok)
+        quantities = [
+            q
+            for q in ctx.quantities_in(sentence)
+            if q.start > marker.idx
+            and q.value is not None
+            and _quantity_values(q, info.quantity_roles)
+        ]
+        if len(subs) < 2 or len(subs) != len(quantities):
+            return []
+        others = [(r, k) for r, k in roles if r != role and k not in subs]
+        if info.object_role and self.has_en_clitic(tok):
+            others = [(r, k) for r, k in others if r != info.object_role]
+        if info.object_role and not any(r == info.object_role for r, _ in others):
+            topic = self.topic_before(info.object_role, sentence, set(subs))
+            if topic:
+                others.append((info.object_role, topic))
+        drafts = []
+        for key, q in zip(subs, quantities, strict=True):
+            draft = _Draft(cls, sentence, modality=ctx.modality(tok))
+            draft.add(
+                [(role, key), *others], _quantity_values(q, info.quantity_roles), self.functional
+            )
+            draft.tokens.append(tok)
+            drafts.append(draft)
+        return drafts
+
+    @staticmethod
+    def has_en_clitic(verb: Token) -> bool:
+        """'la banque en détient 18 %': the verb's complement is a clitic, what it stands for
+        was named before."""
+        return any(fold_word(c.text) == "en" and c.pos_ == "PRON" for c in verb.children)
+
+    def topic_before(self, role: str, sentence: int, exclude: set[str]) -> str | None:
+        """The entity most in focus before ``sentence`` (or, in a first sentence, in it) that
+        can fill ``role``."""
+        required = self.ctx.onto.properties[role].range
+        return self.ctx.salient(
+            sentence, required, exclude=frozenset(exclude), before=True
+        ) or self.ctx.salient(sentence, required, exclude=frozenset(exclude))
 
     def before_quantity(self, q: Quantity, sentence: int) -> str | None:
         """'Orion au quatrième rang', 'Vega, relégué à la huitième place': the name right

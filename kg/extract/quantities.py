@@ -72,7 +72,8 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
             rf"(?P<cur>[$€£])\s?(?P<num>{_NUMBER})\s*(?:(?P<scale>{scales}){end})?"
         ),
         "percent_range": re.compile(
-            rf"(?:entre\s+)?(?P<low>{_NUMBER})\s*(?:%\s*)?(?:et|à|-|–)\s*(?P<high>{_NUMBER})\s*"
+            rf"(?P<between>entre\s+)?(?P<low>{_NUMBER})\s*(?P<first_sign>%\s*)?(?:et|à|-|–)\s*"
+            rf"(?P<high>{_NUMBER})\s*"
             r"(?:%|pour\s?cent\b)"
         ),
         "percent": re.compile(rf"(?<![\w,.])(?P<num>{_NUMBER})\s*(?:%|pour\s?cent\b)"),
@@ -133,15 +134,12 @@ def find_quantities(
     for m in pats["money_prefix"].finditer(text):
         add(_money(m, lex))
     for m in pats["percent_range"].finditer(text):
-        add(
-            Quantity(
-                "percent",
-                m.start(),
-                m.end(),
-                low=parse_number(m["low"]),
-                high=parse_number(m["high"]),
-            )
-        )
+        low, high = parse_number(m["low"]), parse_number(m["high"])
+        # "respectivement 16 % et 11 %" is two shares, not a range: a range rises, and two
+        # signed numbers make one only after "entre"
+        if low >= high or (m["first_sign"] and not m["between"]):
+            continue
+        add(Quantity("percent", m.start(), m.end(), low=low, high=high))
     for m in pats["percent"].finditer(text):
         add(Quantity("percent", m.start(), m.end(), value=parse_number(m["num"])))
     for m in pats["date_full"].finditer(text):
