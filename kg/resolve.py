@@ -149,6 +149,10 @@ def _compatible(cue_class: str, candidate_class: str | None, onto: Ontology) -> 
     return onto.is_a(candidate_class, family)
 
 
+def _holds(mention: Mention, offset: int | None) -> bool:
+    return offset is not None and mention.start <= offset < mention.end
+
+
 def _antecedent(
     desc: Mention,
     resolved: Sequence[tuple[Mention, str]],
@@ -171,23 +175,19 @@ def _antecedent(
         if m.sentence == desc.sentence and (desc.scope_start is None or m.start >= desc.scope_start)
     ]
     # within a sentence, another noun ("la start-up ... du groupe") is another entity
-    others = [
-        (m, k)
-        for m, k in same
-        if (desc.clause_subject is None or not m.start <= desc.clause_subject < m.end)
-        and m.source == "name"
-    ]
+    others = [(m, k) for m, k in same if not _holds(m, desc.clause_subject) and m.source == "name"]
     if others:
         return others[-1][1], "nearest earlier name in the sentence"
-    # the clause's own subject, when nothing else fits and it is known to be of the right kind
-    known = [
+    # "La start-up prévoit ..., valorisant l'entreprise": a description that is the subject
+    # of the sentence (an object does not refer to its own clause's subject: "X annonce le
+    # rachat de la PME")
+    subjects = [
         (m, k)
         for m, k in same
-        if (m.source == "name" and classes.get(k) is not None)
-        or (m.source == "description" and m.subject and _compatible(cue_class, m.votes[0][0], onto))
+        if m.source == "description" and m.subject and _compatible(cue_class, m.votes[0][0], onto)
     ]
-    if known:
-        return known[-1][1], "subject of the sentence"
+    if subjects:
+        return subjects[-1][1], "subject of the sentence"
     return _most_salient(desc, candidates, classes, onto)
 
 

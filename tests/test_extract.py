@@ -444,3 +444,31 @@ def test_extract_two_capitalised_words_are_not_a_person_when_the_name_says_other
     # "Nexaria Flux" after "Nexaria" is its product; "Capital" marks organisations
     assert classes["Nexaria Flux"] != "Person"
     assert classes["Borealis Capital"] in ("Organization", "Company")
+
+
+# "», souligne ..." hung on the quoted verb: its inherited subject is a name inside the quote
+QUOTE_SUBJECT_INSIDE = """
+«         PUNCT punct     3  «          _
+Kelvane   PROPN nsubj     3  Kelvane    B-ORG
+nous      PRON  iobj      3  nous       _
+apporte   VERB  ROOT      3  apporter   _
+une       DET   det       5  un         _
+expertise NOUN  obj       3  expertise  _
+rare      ADJ   amod      5  rare       _
+»+        PUNCT punct     3  »          _
+,         PUNCT punct     3  ,          _
+souligne  VERB  advcl     3  souligner  _
+la        DET   det       11 le         _
+présidente NOUN obj       9  président  _
+d'+       ADP   case      13 de         _
+Orbisel+  PROPN nmod      11 Orbisel    B-ORG
+,         PUNCT punct     9  ,          _
+Hélène    PROPN obl:mod   9  Hélène     B-PER
+Marquet+  PROPN flat:name 15 Marquet    I-PER
+.         PUNCT punct     3  .          _
+"""
+
+
+def test_extract_a_name_inside_the_quotation_is_not_its_speaker(fr_vocab: Vocab) -> None:
+    x = _extract(fr_vocab, QUOTE_SUBJECT_INSIDE)
+    assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == ["helenemarquet"]

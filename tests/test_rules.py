@@ -402,3 +402,12 @@ def test_rules_respective_shares_give_one_stake_each(nlp: object) -> None:
         ("brumecapital", "nexaria", Decimal(16)),
         ("orvaneventures", "nexaria", Decimal(11)),
     }
+
+
+def test_rules_an_opening_place_phrase_runs_over_its_apposition(nlp: object) -> None:
+    x = _parsed(
+        "Orbisel a racheté Kelvane. Installée à Morteau, dans le Doubs, la société Kelvane "
+        "emploie 300 personnes."
+    )
+    based = {(r.subject, r.object) for r in x.relations if r.predicate == "basedIn"}
+    assert based == {("kelvane", "morteau")}

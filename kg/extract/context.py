@@ -180,7 +180,7 @@ class Context:
                 keys.append(prev[0])
         if not keys and is_participle and verb.i in self.sentence_starts:
             # "Fondée en 2019 par X, la jeune pousse ...": the name after the opening phrase
-            comma = next((t.i for t in self.doc[verb.i :] if t.text == "," or t.is_sent_end), None)
+            comma = self.opening_phrase_end(verb.i)
             after = self.mention_after(comma + 1, self.sentence[verb.i]) if comma else None
             if after:
                 keys = [after[0]]
@@ -229,6 +229,24 @@ class Context:
             )
             links = ("et", ",")
         return keys[::-1]
+
+    def opening_phrase_end(self, i: int, reach: int | None = None) -> int | None:
+        """The comma that closes the phrase opening at token ``i`` (or the sentence's end),
+        over place phrases in apposition: "Installée à Morteau, dans le Doubs, la PME ..."."""
+
+        def next_comma(j: int) -> int | None:
+            stop = len(self.doc) if reach is None else min(len(self.doc), j + reach)
+            return next((t.i for t in self.doc[j:stop] if t.text == "," or t.is_sent_end), None)
+
+        comma = next_comma(i)
+        while (
+            comma is not None
+            and self.doc[comma].text == ","
+            and comma + 1 < len(self.doc)
+            and self.doc[comma + 1].pos_ == "ADP"
+        ):
+            comma = next_comma(comma + 1)
+        return comma
 
     def _apposition_start(self, comma: int, sentence: int) -> int | None:
         """The comma that opens the apposition closed by ``comma`` ("X, déjà présent au

@@ -637,7 +637,11 @@ def find_quotes(ctx: Context) -> list[Fact]:
             # introduces its speaker, whatever the verb
             verbs = [after]
         for verb in verbs:
-            speakers.extend(k for k in ctx.keys_of(subjects(verb)) if k not in speakers)
+            # never a name inside the quotation; of the subject's names, its person ("la
+            # directrice de X, Anne Y")
+            said_by = ctx.keys_of(t for t in subjects(verb) if t.idx not in inside)
+            people = [k for k in said_by if ctx.classes[k][0] == "Person"]
+            speakers.extend(k for k in people or said_by if k not in speakers)
         for verb in verbs:  # "», a résumé le directeur de X, Antoine Mercier": the person after
             if verb.idx > match.start() and not speakers:
                 after = [

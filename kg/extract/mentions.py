@@ -509,6 +509,17 @@ class _Finder:
                 subject_tok = clause_subjects[0]
                 if subject_tok.pos_ == "PRON" and clause.dep_ == "acl:relcl":
                     subject_tok = clause.head  # "X, qui a investi dans la société": X
+                if subject_tok.pos_ == "NOUN":
+                    # "Le groupe X a annoncé le rachat de la PME": the name the noun presents
+                    named = [
+                        c
+                        for c in subject_tok.children
+                        if c.pos_ == "PROPN"
+                        and c.dep_ in ("nmod", "appos", "flat:name")
+                        and c.i > subject_tok.i
+                        and not any(g.dep_ == "case" for g in c.children)  # not "de X"
+                    ]
+                    subject_tok = named[0] if named else subject_tok
                 clause_subject = subject_tok.idx
             start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
             scope_start = start if subject and self._after_fronted_participle(det.i) else None

@@ -489,10 +489,8 @@ class _Extractor:
         ctx = self.ctx
         domain = ctx.onto.properties[prop].domain
         window = range(i, min(len(ctx.doc), i + 4))
-        comma = next(
-            (j for j in range(i, min(len(ctx.doc), i + 10)) if ctx.doc[j].text == ","), None
-        )
-        if comma is not None:
+        comma = ctx.opening_phrase_end(i, reach=10)
+        if comma is not None and ctx.doc[comma].text == ",":
             window = range(comma + 1, min(len(ctx.doc), comma + 4))
         for j in window:
             key = ctx.token_key.get(j)
