@@ -30,6 +30,8 @@ class Lexicon:
     demonstratives: frozenset[str]
     definites: frozenset[str]
     joined_compounds: tuple[str, ...]
+    #: description noun -> the first noun of its family (see ``[descriptions]``)
+    description_families: dict[str, str]
 
 
 @functools.cache
@@ -61,4 +63,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         demonstratives=frozenset(data["function_words"]["demonstratives"]),
         definites=frozenset(data["function_words"]["definites"]),
         joined_compounds=tuple(data["parse"]["joined_compounds"]),
+        description_families={
+            word: family[0] for family in data["descriptions"]["families"] for word in family
+        },
     )

@@ -159,11 +159,14 @@ def _antecedent(
     memory: dict[str, str],
     classes: dict[str, str | None],
     onto: Ontology,
+    family: str,
 ) -> tuple[str | None, str]:
-    """The entity a description refers to, and the rule that decided it."""
+    """The entity a description refers to, and the rule that decided it. ``memory`` maps a
+    ``family`` of description nouns to what one of them last referred to."""
     cue_class = desc.votes[0][0]
-    if desc.subject and desc.cue in memory:
-        return memory[desc.cue], f"'{desc.cue}' already referred to it"
+    if desc.subject and family in memory:
+        said = f"'{family}'" if family == desc.cue else f"'{family}', a noun of its family,"
+        return memory[family], f"{said} already referred to it"
     candidates = [
         (m, key)
         for m, key in resolved
@@ -266,10 +269,11 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         if m.source == "name":
             resolved.append((m, keys[(m.start, m.end)]))
             continue
-        key, reason = _antecedent(m, resolved, memory, classes, onto)
+        family = lex.description_families.get(m.cue, m.cue)
+        key, reason = _antecedent(m, resolved, memory, classes, onto, family)
         if key is None:
             continue
-        memory[m.cue] = key
+        memory[family] = key
         keys[(m.start, m.end)] = key
         groups[key].mentions.append(m)
         groups[key].merges.append(f"'{m.text}' (sentence {m.sentence}) refers to it: {reason}")

@@ -109,6 +109,21 @@ def test_resolve_description_takes_a_subject_description_of_its_sentence() -> No
     assert keys[(90, 102)] == keys[(60, 71)]
 
 
+def test_resolve_a_subject_description_follows_its_family() -> None:
+    # "Nexaria ... la start-up [Nexaria] ... Borealis (subject) ... La jeune pousse": the noun
+    # varies, the entity does not, although Borealis is now more in focus
+    mentions = [
+        _name("Borealis", 0, 0, [("Company", 2.0)]),
+        _name("Nexaria", 20, 0, [("Company", 2.0)], subject=True),
+        _description("la start-up", 40, 0, "start-up", subject=False),
+        _name("Borealis", 60, 1, [("Company", 2.0)], subject=True),
+        _description("La jeune pousse", 80, 2, "jeune-pousse", subject=True),
+    ]
+    keys = resolve_mentions(mentions, onto=ONTO, lex=LEX).keys
+    assert keys[(40, 51)] == "nexaria"  # nearest earlier name in its sentence
+    assert keys[(80, 95)] == "nexaria"
+
+
 def test_resolve_description_without_antecedent_is_left_out() -> None:
     mentions = [_description("La start-up", 0, 0, "start-up", subject=True)]
     resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)

@@ -21,6 +21,7 @@ from kg.extract.syntax import (
     is_modifier_word,
     is_plural,
     naming_noun,
+    subjects,
     tokens,
 )
 from kg.lexicon import Lexicon
@@ -502,7 +503,9 @@ class _Finder:
             if after < len(doc) and after in taken and doc[after - 1].pos_ != "ADP":
                 continue
             clause = clause_head(tok)
-            clause_subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            # the clause's own subject, or the one it shares ("X a annoncé injecter 10 M€ dans
+            # la start-up": X)
+            clause_subjects = subjects(clause)
             subject = tok.dep_ in ("nsubj", "nsubj:pass")
             clause_subject = None
             if clause_subjects and clause_subjects[0].i != tok.i:
