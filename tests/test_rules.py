@@ -411,3 +411,15 @@ def test_rules_an_opening_place_phrase_runs_over_its_apposition(nlp: object) -> 
     )
     based = {(r.subject, r.object) for r in x.relations if r.predicate == "basedIn"}
     assert based == {("kelvane", "morteau")}
+
+
+def test_rules_a_title_of_en_is_the_title_of_the_sentence_topic(nlp: object) -> None:
+    # "qui en est le directeur général": "en" stands for "la jeune entreprise", the subject
+    # after the opening phrase (a description despite the adjective before its noun)
+    x = _parsed(
+        "Kelvane a levé 80 millions de dollars. Lancée en 2020 par Lucie Arnal, une ancienne "
+        "de Suez, et Théo Vidrac, qui en est aujourd'hui le directeur général, la jeune "
+        "entreprise commercialise Pilot, une plateforme logistique."
+    )
+    heads = {(r.subject, r.object) for r in x.relations if r.predicate == "ceoOf"}
+    assert heads == {("theovidrac", "kelvane")}

@@ -19,7 +19,15 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.context import Context
 from kg.extract.quantities import Quantity
-from kg.extract.syntax import CueIndex, clause_head, fold_word, strip_reflexive, subjects, tokens
+from kg.extract.syntax import (
+    CueIndex,
+    clause_head,
+    fold_word,
+    has_en_clitic,
+    strip_reflexive,
+    subjects,
+    tokens,
+)
 from kg.model import Evidence, Fact, Value
 from kg.ontology import Ontology
 
@@ -331,7 +339,7 @@ class _FactFinder:
         if len(subs) < 2 or len(subs) != len(quantities):
             return []
         others = [(r, k) for r, k in roles if r != role and k not in subs]
-        if info.object_role and self.has_en_clitic(tok):
+        if info.object_role and has_en_clitic(tok):
             others = [(r, k) for r, k in others if r != info.object_role]
         if info.object_role and not any(r == info.object_role for r, _ in others):
             topic = self.topic_before(info.object_role, sentence, set(subs))
@@ -346,12 +354,6 @@ class _FactFinder:
             draft.tokens.append(tok)
             drafts.append(draft)
         return drafts
-
-    @staticmethod
-    def has_en_clitic(verb: Token) -> bool:
-        """'la banque en détient 18 %': the verb's complement is a clitic, what it stands for
-        was named before."""
-        return any(fold_word(c.text) == "en" and c.pos_ == "PRON" for c in verb.children)
 
     def topic_before(self, role: str, sentence: int, exclude: set[str]) -> str | None:
         """The entity most in focus before ``sentence`` (or, in a first sentence, in it) that

@@ -486,7 +486,11 @@ class _Finder:
             )
             if not self._names_one(tok):
                 continue
-            det = doc[first.i - 1] if first.i > 0 else None
+            # the determiner, over adjectives before the noun ("la jeune entreprise")
+            j = first.i - 1
+            while j > 0 and doc[j].pos_ == "ADJ" and j - first.i > -3:
+                j -= 1
+            det = doc[j] if j >= 0 else None
             if det is None or fold_word(det.text) not in (
                 self.lex.definites | self.lex.demonstratives
             ):
@@ -525,7 +529,8 @@ class _Finder:
                     subject_tok = named[0] if named else subject_tok
                 clause_subject = subject_tok.idx
             start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
-            scope_start = start if subject and self._after_fronted_participle(det.i) else None
+            # by word order, the subject after an opening phrase, whatever the parse says
+            scope_start = start if self._after_fronted_participle(det.i) else None
             yield Mention(
                 start=start,
                 end=end,

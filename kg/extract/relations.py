@@ -21,6 +21,7 @@ from kg.extract.syntax import (
     clause_head,
     conjuncts,
     fold_word,
+    has_en_clitic,
     strip_reflexive,
     tokens,
 )
@@ -199,6 +200,8 @@ class _Extractor:
                         for s in (sentence, sentence - 1, sentence - 2)
                         if s in self.investees
                     ][:1]
+                if not objs and has_en_clitic(tok):
+                    objs = [k for k in [self.en_referent(tok, subs)] if k]
                 pairs = [(s, o) for s in subs for o in objs]
                 if info.symmetric and not objs:
                     pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
@@ -364,7 +367,17 @@ class _Extractor:
                         sentence, "Organization"
                     )
                     org = (topic, last - 1) if topic else None
+                person = None
+                if not org and tok.head.pos_ in ("VERB", "AUX") and has_en_clitic(tok.head):
+                    # "B, qui en est aujourd'hui le directeur général"
+                    people = ctx.subject_keys(tok.head)
+                    topic = self.en_referent(tok.head, people)
+                    org = (topic, tok.i) if topic else None
+                    person = (people[0], tok.i) if people and topic else None
                 if not org:
+                    continue
+                if person:
+                    self.add(person[0], prop, org[0], tok, [], ctx.modality(tok.head))
                     continue
                 start = tok.i
                 while start > 0 and (
@@ -383,6 +396,19 @@ class _Extractor:
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
                 if person:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def en_referent(self, verb: Token, exclude: list[str]) -> str | None:
+        """What the clitic "en" of ``verb`` stands for: in a sentence that opens on a
+        participle ("Lancée par A et B, qui en est le directeur général, la start-up ..."), the
+        main clause's subject; else the organisation most in focus before the sentence."""
+        ctx = self.ctx
+        sentence = ctx.sentence[verb.i]
+        first = ctx.sentence_bounds[sentence][0]
+        if "Part" in ctx.doc[first].morph.get("VerbForm"):
+            found = self._main_subject(first, sentence)
+            if found and found[0] not in exclude:
+                return found[0]
+        return ctx.salient(sentence, "Organization", exclude=frozenset(exclude), before=True)
 
     def _possessor(self, i: int, sentence: int) -> str | None:
         """The organisation a possessive at token ``i`` refers to: the sentence's subject

@@ -16,6 +16,7 @@ __all__ = [
     "conjuncts",
     "fold_word",
     "folded_words",
+    "has_en_clitic",
     "is_conditional",
     "is_modifier_word",
     "is_plural",
@@ -221,6 +222,12 @@ def subjects(verb: Token) -> list[Token]:
 #: "le fabricant grenoblois de batteries sodium-ion Voltara", "la banque BNP Paribas".
 _NAMING_FILLERS = ("ADJ", "NOUN", "ADP")
 _NAMING_SPAN = 6
+
+
+def has_en_clitic(verb: Token) -> bool:
+    """'la banque en détient 18 %', 'qui en est le directeur général': the verb's complement
+    is the clitic "en", which stands for something named elsewhere."""
+    return any(fold_word(c.text) == "en" and c.pos_ == "PRON" for c in verb.children)
 
 
 _CONDITIONAL_ENDINGS = ("ait", "aient")
