@@ -423,3 +423,15 @@ def test_rules_a_title_of_en_is_the_title_of_the_sentence_topic(nlp: object) -> 
     )
     heads = {(r.subject, r.object) for r in x.relations if r.predicate == "ceoOf"}
     assert heads == {("theovidrac", "kelvane")}
+
+
+def test_rules_an_appointment_gives_the_title_at_the_organisation_in_focus(nlp: object) -> None:
+    x = _parsed(
+        "Changement de gouvernance chez Kelvane. La fintech parisienne a annoncé ce mardi la "
+        "nomination d'Hélène Varenne au poste de directrice générale. Autre recrue : Rachid "
+        "Ouali est nommé directeur financier."
+    )
+    assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
+        ("helenevarenne", "ceoOf", "kelvane"),
+        ("rachidouali", "worksFor", "kelvane"),
+    }

@@ -37,6 +37,8 @@ _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-p
 _TITLE_REACH = 7
 #: Verbs that give a person the title after them ("X a été nommée présidente de Y").
 _BECOMING = frozenset({"être", "devenir", "rester", "nommer", "désigner", "élire", "promouvoir"})
+#: Words between a person and the title given to them: "nommée au poste de directrice".
+_APPOINTING = (("au", "poste", "de"), ("au", "poste", "d'"), ("comme",), ("en", "tant", "que"))
 #: Tokens an apposition may run before the maker it names (", un modèle open source de Y").
 _APPOSITION_REACH = 12
 #: Tokens a cue noun and its complements may run before the name they present.
@@ -367,6 +369,13 @@ class _Extractor:
                         sentence, "Organization"
                     )
                     org = (topic, last - 1) if topic else None
+                if not org and (appointee := self._appointee(tok.i, sentence)):
+                    # "la nomination de X au poste de directrice générale", "Y est nommé
+                    # directeur financier": of the organisation the sentence is about
+                    appointer = self._appointer(tok, sentence, appointee)
+                    if appointer:
+                        self.add(appointee, prop, appointer, tok, [], ctx.modality(tok))
+                    continue
                 person = None
                 if not org and tok.head.pos_ in ("VERB", "AUX") and has_en_clitic(tok.head):
                     # "B, qui en est aujourd'hui le directeur général"
@@ -389,6 +398,8 @@ class _Extractor:
                 person, modality = None, "Asserted"  # an appositive title is taken as given
                 if start > 0 and doc[start - 1].text == ",":
                     person = ctx.mention_before(start - 1, sentence)
+                    if person and fold_word(doc[person[1] - 1].text) in _OF:
+                        person = None  # "une ancienne de X, son fondateur": X is no person
                 elif start > 0 and doc[start - 1].lemma_ in _BECOMING:
                     person = ctx.mention_before(start - 1, sentence)
                     modality = ctx.modality(doc[start - 1])
@@ -396,6 +407,40 @@ class _Extractor:
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
                 if person:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def _appointee(self, i: int, sentence: int) -> str | None:
+        """The person a title at token ``i`` is given to: 'X au poste de <title>', 'X comme
+        <title>', 'X est nommé <title>'."""
+        ctx, doc = self.ctx, self.ctx.doc
+        j = i - 1
+        while j > 0 and doc[j].pos_ == "DET":
+            j -= 1
+        for phrase in _APPOINTING:
+            k = j - len(phrase) + 1
+            if k > 0 and [fold_word(t.text) for t in doc[k : j + 1]] == list(phrase):
+                j = k - 1
+                break
+        else:
+            if j <= 0 or doc[j].lemma_ not in _BECOMING:
+                return None
+            j -= 1
+            while j > 0 and doc[j].pos_ == "AUX":  # "a été nommée"
+                j -= 1
+        found = ctx.mention_before(j + 1, sentence)
+        return found[0] if found and ctx.classes[found[0]][0] == "Person" else None
+
+    def _appointer(self, title: Token, sentence: int, appointee: str) -> str | None:
+        """The organisation that appoints: the subject of the sentence's main verb ('La
+        fintech a annoncé la nomination de ...'), else the one most in focus."""
+        root = next(t for t in self.ctx.sentence_tokens(sentence) if t.dep_ == "ROOT")
+        subjects = [
+            k
+            for k in self.ctx.subject_keys(root)
+            if k != appointee and self.ctx.fits(k, "Organization")
+        ]
+        if subjects:
+            return subjects[0]
+        return self.ctx.salient(sentence, "Organization", exclude=frozenset({appointee}))
 
     def en_referent(self, verb: Token, exclude: list[str]) -> str | None:
         """What the clitic "en" of ``verb`` stands for: in a sentence that opens on a
