@@ -17,6 +17,10 @@ from kg.ontology import load_ontology
 from tests.docs import make_doc
 
 
+def _classes(x: Extraction) -> dict[str, str]:
+    return {e.key: e.cls for e in x.entities}
+
+
 def _parsed(text: str) -> Extraction:
     """Extract from ``text`` parsed by the French model (tests taking the ``nlp`` fixture)."""
     from kg.nlp import parse
@@ -435,3 +439,16 @@ def test_rules_an_appointment_gives_the_title_at_the_organisation_in_focus(nlp: 
         ("helenevarenne", "ceoOf", "kelvane"),
         ("rachidouali", "worksFor", "kelvane"),
     }
+
+
+def test_rules_a_rubric_and_a_plural_sector_noun_do_not_type_a_company(nlp: object) -> None:
+    # "Jeux vidéo :" is a headline's rubric, "de jeux vidéo" the group's trade: Orbisel is the
+    # "groupe" they run to, not a game
+    x = _parsed(
+        "Jeux vidéo : Orbisel en pourparlers pour racheter Kelvane\n"
+        "Le groupe de médias et de jeux vidéo Orbisel serait entré en négociations exclusives "
+        "avec Kelvane."
+    )
+    assert _classes(x)["orbisel"] == "Company"
+    (talks,) = [r for r in x.relations if r.predicate == "negotiatesWith"]
+    assert talks.modality == "Reported"

@@ -35,7 +35,7 @@ _PERSON_PARTICLES = frozenset(
     {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
 )
 #: Words a description may run over before the name it introduces.
-_NAMING_REACH = 4
+_NAMING_REACH = 7
 #: Lower-case words inside names: particles and connectors ("Orvane Defence and Space").
 _NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
@@ -358,7 +358,12 @@ class _Finder:
         for k in (1, 2, 3):
             if k == 1 and start and doc[start - 1].pos_ not in ("X", "VERB"):
                 continue
-            if start - k >= 0 and self.sentence[start - k] == sentence:
+            # not a plural ("le groupe de jeux vidéo X": X is no game)
+            if (
+                start - k >= 0
+                and self.sentence[start - k] == sentence
+                and self._names_kind(doc[start - k])
+            ):
                 matches = self.cues.class_nouns.match(doc, start - k)
                 votes.extend((cls, 2.0) for end, cls in matches if end == start)
         # "son serveur phare, l'Atlas X8": a cue noun (and adjectives) in apposition before
@@ -432,6 +437,8 @@ class _Finder:
                 matches = self.cues.class_nouns.match(doc, tok.i)
                 if not matches or tok.pos_ != "NOUN":
                     continue
+                if tok.i == sent.start:
+                    continue  # "Jeux vidéo : X rachète Y", a rubric, announces no list
                 colon = next(
                     (t.i for t in doc[tok.i + 1 : min(sent.end, tok.i + 8)] if t.text == ":"), None
                 )

@@ -221,7 +221,7 @@ def subjects(verb: Token) -> list[Token]:
 #: Words that may stand between a cue noun and the name it introduces:
 #: "le fabricant grenoblois de batteries sodium-ion Voltara", "la banque BNP Paribas".
 _NAMING_FILLERS = ("ADJ", "NOUN", "ADP")
-_NAMING_SPAN = 6
+_NAMING_SPAN = 8
 
 
 def has_en_clitic(verb: Token) -> bool:
@@ -256,7 +256,11 @@ def is_conditional(tok: Token) -> bool:
 def is_modifier_word(tok: Token) -> bool:
     """An adjective, a noun or a preposition: a word that may stand between a cue noun and the
     name it presents; also a lower-case word the tagger took for a name ("nantaise")."""
-    return tok.pos_ in _NAMING_FILLERS or (tok.pos_ == "PROPN" and tok.text.islower())
+    return (
+        tok.pos_ in _NAMING_FILLERS
+        or (tok.pos_ == "PROPN" and tok.text.islower())
+        or (tok.pos_ == "CCONJ" and tok.lower_ == "et")  # "de médias et de jeux vidéo"
+    )
 
 
 def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | None:
