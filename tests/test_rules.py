@@ -452,3 +452,8 @@ def test_rules_a_rubric_and_a_plural_sector_noun_do_not_type_a_company(nlp: obje
     assert _classes(x)["orbisel"] == "Company"
     (talks,) = [r for r in x.relations if r.predicate == "negotiatesWith"]
     assert talks.modality == "Reported"
+
+
+def test_rules_an_apposition_with_adjectives_types_the_name_before_it(nlp: object) -> None:
+    x = _parsed("Kelvane a dévoilé mercredi Orca, son premier accélérateur consacré à l'inférence.")
+    assert _classes(x)["orca"] == "Hardware"

@@ -386,9 +386,12 @@ class _Finder:
         # "X, la start-up ...": a determiner and a cue noun in apposition after the name
         j = end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "DET":
-            for cue_end, cls in self.cues.class_nouns.match(doc, j + 2):
+            noun = j + 2
+            while noun + 1 < len(doc) and doc[noun].pos_ == "ADJ" and noun < j + 4:
+                noun += 1  # "X, son premier accélérateur"
+            for cue_end, cls in self.cues.class_nouns.match(doc, noun):
                 named = cue_end < len(doc) and doc[cue_end].pos_ == "PROPN"
-                if self.sentence[j + 2] == sentence and not named:
+                if self.sentence[noun] == sentence and not named:
                     # not "X, le modèle Kora-3 ...": that cue names the name after it
                     votes.append((cls, 2.0))
         # "Nord Ventures", "Samsung Electronics": a last word that marks organisations
