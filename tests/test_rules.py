@@ -457,3 +457,14 @@ def test_rules_a_rubric_and_a_plural_sector_noun_do_not_type_a_company(nlp: obje
 def test_rules_an_apposition_with_adjectives_types_the_name_before_it(nlp: object) -> None:
     x = _parsed("Kelvane a dévoilé mercredi Orca, son premier accélérateur consacré à l'inférence.")
     assert _classes(x)["orca"] == "Hardware"
+
+
+def test_rules_avec_names_a_co_subject_of_a_relation_verb(nlp: object) -> None:
+    founders = {
+        r.subject
+        for r in _parsed(
+            "Margaux Keller a fondé Kelvane en 2017 avec le chimiste Benoît Haas."
+        ).relations
+        if r.predicate == "founderOf" and r.object == "kelvane"
+    }
+    assert founders == {"margauxkeller", "benoithaas"}

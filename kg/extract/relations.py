@@ -176,11 +176,15 @@ class _Extractor:
             for _, payload in self.cues.verbs.match(doc, tok.i):
                 prop, direction = payload.split(":")
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
-                if fold_word(tok.lemma_).startswith("co"):
-                    # "X a cofondé Y avec Z": Z is a co-subject
-                    subs += self.ctx.keys_of(
+                info = self.ctx.onto.properties[prop]
+                if fold_word(tok.lemma_).startswith("co") or (subs and objs and not info.symmetric):
+                    # "X a cofondé Y avec Z", "X a fondé Y en 2017 avec le chimiste Z": Z is a
+                    # co-subject (a symmetric verb's "avec" is its object: "X négocie avec Z")
+                    partners = self.ctx.keys_of(
                         c for c in tok.children if c.dep_.startswith("obl") and _case(c) == "avec"
                     )
+                    subs += partners
+                    objs = [o for o in objs if o not in partners]
                 if self.ctx.passive(tok):
                     agents = self.ctx.agents(tok)
                     if agents:
@@ -193,7 +197,6 @@ class _Extractor:
                         subs, objs = [], subs
                 if direction == "inverse":
                     subs, objs = objs, subs
-                info = self.ctx.onto.properties[prop]
                 if not objs and info.range == "Organization" and prop in _ROUND_PROPERTIES:
                     # "ont investi dans l'opération": the company of the round just reported
                     sentence = self.ctx.sentence[tok.i]
