@@ -468,3 +468,17 @@ def test_rules_avec_names_a_co_subject_of_a_relation_verb(nlp: object) -> None:
         if r.predicate == "founderOf" and r.object == "kelvane"
     }
     assert founders == {"margauxkeller", "benoithaas"}
+
+
+@pytest.mark.parametrize(
+    ("text", "heads"),
+    [
+        ("Paul Durand a dirigé la société Nexaria de 2019 à 2024.", set()),
+        ("Paul Durand dirige la société Nexaria depuis 2019.", {("pauldurand", "nexaria")}),
+    ],
+)
+def test_rules_a_relation_that_ended_at_a_year_is_not_stated(
+    nlp: object, text: str, heads: set[tuple[str, str]]
+) -> None:
+    x = _parsed(text)
+    assert {(r.subject, r.object) for r in x.relations if r.predicate == "ceoOf"} == heads

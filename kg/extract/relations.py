@@ -52,6 +52,23 @@ _BEFORE_VERB = frozenset({"ne", "n'", "l'", "la", "le", "les", "y", "en", "se", 
 _AGENT_REACH = 4
 
 
+_UNTIL = frozenset({"à", "jusqu'", "jusqu’"})
+
+
+def _ended(verb: Token) -> bool:
+    """The verb's state ended at a year it names: 'de 2019 à 2024' (the end year hung on the
+    verb or on the start year), 'jusqu'en 2023'."""
+    complements = [c for c in verb.children if c.dep_.startswith("obl")]
+    years = complements + [g for c in complements for g in c.children if g.dep_ == "nmod"]
+    return any(
+        len(y.text) == 4
+        and y.text.isdigit()
+        and y.text[:2] in ("19", "20")
+        and any(g.dep_ == "case" and fold_word(g.text) in _UNTIL for g in y.children)
+        for y in years
+    )
+
+
 def _case(token: Token) -> str:
     """The preposition introducing a nominal complement ("avec" in "avec Z")."""
     return next((fold_word(c.text) for c in token.children if c.dep_ == "case"), "")
@@ -173,6 +190,8 @@ class _Extractor:
         for tok in tokens(doc):
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
+            if _ended(tok):
+                continue  # "qui a dirigé X de 2019 à 2024": over, says nothing of today
             for _, payload in self.cues.verbs.match(doc, tok.i):
                 prop, direction = payload.split(":")
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
