@@ -130,11 +130,12 @@ def _person_part_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, 
         for part, names in owners.items():
             if len(names.get(key, [])) != 1:
                 continue
-            # a lone first name refers back to a full name, and reads as a person or (like
-            # "Sofia") a place; anything else the context said of it keeps it apart
+            # a lone first name refers back to a full name, and reads as a person, (like
+            # "Sofia") a place, or as nothing yet; anything else the context said of it keeps
+            # it apart
             full = groups[names[key][0]]
             if part == "surname" or (
-                own_class in ("Person", "Place")
+                own_class in ("Person", "Place", _UNKNOWN_CLASS)
                 and min(m.start for m in group.mentions) > min(m.start for m in full.mentions)
             ):
                 merges[key] = (names[key][0], part)

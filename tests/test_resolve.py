@@ -160,6 +160,13 @@ def test_resolve_first_name_after_the_full_name_joins_it() -> None:
     )
 
 
+def test_resolve_a_first_name_nothing_types_joins_the_full_name() -> None:
+    """'« Claire a prouvé ... »' after 'Claire Martin': no clue of its own, still her."""
+    mentions = [_ner_person("Claire Martin", 0, 0), _name("Claire", 80, 3)]
+    (claire,) = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
+    assert (claire.label, claire.cls, claire.aliases) == ("Claire Martin", "Person", ("Claire",))
+
+
 @pytest.mark.parametrize(
     ("lone", "full"),
     [
