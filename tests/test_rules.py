@@ -482,3 +482,22 @@ def test_rules_a_relation_that_ended_at_a_year_is_not_stated(
 ) -> None:
     x = _parsed(text)
     assert {(r.subject, r.object) for r in x.relations if r.predicate == "ceoOf"} == heads
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La start-up s'appuie sur Kora, le modèle d'Orvane, pour lire les bons de livraison.",
+        "Le classement place Kora-3 d'Orvane en troisième position.",
+    ],
+)
+def test_rules_the_name_after_an_artefacts_de_is_its_maker(nlp: object, text: str) -> None:
+    # NER reads such makers as places as often as not
+    x = _parsed(text)
+    assert _classes(x)["orvane"] == "Organization"
+    assert [(r.predicate, r.object) for r in x.relations] == [("developedBy", "orvane")]
+
+
+def test_rules_an_apposition_without_determiner_types_the_name(nlp: object) -> None:
+    x = _parsed("Kelvane revendique 600 clients. Son logiciel, Kelvane Pilot, croise les relevés.")
+    assert _classes(x)["kelvanepilot"] == "Product"

@@ -36,6 +36,8 @@ _PERSON_PARTICLES = frozenset(
 )
 #: Words a description may run over before the name it introduces.
 _NAMING_REACH = 7
+#: "de" and its forms: what follows an artefact's "de" is its maker ("le modèle d'X").
+_OF_WORDS = frozenset({"de", "d'", "d’", "du"})
 #: Lower-case words inside names: particles and connectors ("Orvane Defence and Space").
 _NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
@@ -61,6 +63,7 @@ class Cues:
         self.name_suffixes = {
             suffix: name for name, info in onto.classes.items() for suffix in info.name_suffixes
         }
+        self.artifact_classes = frozenset(c for c in onto.classes if onto.is_a(c, "Artifact"))
         self.titles = CueIndex.build(
             (cue, p.name) for p in onto.properties.values() for cue in p.title_cues
         )
@@ -367,12 +370,22 @@ class _Finder:
                 matches = self.cues.class_nouns.match(doc, start - k)
                 votes.extend((cls, 2.0) for end, cls in matches if end == start)
         # "son serveur phare, l'Atlas X8": a cue noun (and adjectives) in apposition before
-        if start >= 3 and doc[start - 1].pos_ == "DET" and doc[start - 2].text == ",":
-            k = start - 3
+        # (or with no determiner before the name: "Son logiciel, Fermia Pilot, ...")
+        comma = start - 2 if start >= 3 and doc[start - 1].pos_ == "DET" else start - 1
+        if comma >= 1 and doc[comma].text == ",":
+            k = comma - 1
             while k > 0 and doc[k].pos_ == "ADJ":
                 k -= 1
             if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
+        # "le modèle d'X", "le H100 de X": the name after an artefact's "de" is its maker
+        if start >= 2 and fold_word(doc[start - 1].text) in _OF_WORDS:
+            before = doc[start - 2]
+            if CODE_PATTERN.fullmatch(self.word(before)) or any(
+                c in self.cues.artifact_classes
+                for _, c in self.cues.class_nouns.match(doc, before.i)
+            ):
+                votes.append(("Organization", 2.0))  # "Kora-3 de X" too: a versioned name
         # "le toulousain X": a lower-case demonym between a determiner and the name
         if (
             start >= 2
