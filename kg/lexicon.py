@@ -25,6 +25,7 @@ class Lexicon:
     approximations: tuple[str, ...]
     leading_words: frozenset[str]
     legal_suffixes: frozenset[str]
+    common_capitalised: frozenset[str]
     demonym_endings: tuple[str, ...]
     organization_before: tuple[tuple[str, ...], ...]
     demonstratives: frozenset[str]
@@ -55,6 +56,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         approximations=tuple(data["approximations"]["words"]),
         leading_words=frozenset(data["names"]["leading"]),
         legal_suffixes=frozenset(data["names"]["legal_suffixes"]),
+        common_capitalised=frozenset(data["names"]["common_capitalised"]),
         demonym_endings=tuple(data["names"]["demonym_endings"]),
         organization_before=tuple(
             tuple(phrase.replace("'", "' ").split())

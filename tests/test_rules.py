@@ -501,3 +501,8 @@ def test_rules_the_name_after_an_artefacts_de_is_its_maker(nlp: object, text: st
 def test_rules_an_apposition_without_determiner_types_the_name(nlp: object) -> None:
     x = _parsed("Kelvane revendique 600 clients. Son logiciel, Kelvane Pilot, croise les relevés.")
     assert _classes(x)["kelvanepilot"] == "Product"
+
+
+def test_rules_a_capitalised_common_noun_is_no_entity(nlp: object) -> None:
+    x = _parsed("Kelvane prépare son introduction en Bourse pour 2026.")
+    assert [e.label for e in x.entities] == ["Kelvane"]

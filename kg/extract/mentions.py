@@ -150,6 +150,8 @@ class _Finder:
         self.text = text
         self.cues = cues
         self.lex = lex
+        # words that are no name on their own: the cues, and capitalised common nouns
+        self.not_names = cues.reserved | lex.common_capitalised
         self.sentence = sentence_of_tokens(doc)
         self.first_of_sentence = {_first_word_index(s) for s in doc.sents}
         # words seen capitalised somewhere other than at a sentence start: real names
@@ -318,7 +320,7 @@ class _Finder:
             return False
         if any(c in _NAME_DELIMITERS for c in span_text) or end - start > 6:
             return False
-        if fold_word(span_text) in self.cues.reserved or sum(c.isalnum() for c in span_text) < 2:
+        if fold_word(span_text) in self.not_names or sum(c.isalnum() for c in span_text) < 2:
             return False
         word = fold_word(self.doc[start].text)
         inflected = {word, word.removesuffix("s"), word.removesuffix("e"), word.removesuffix("es")}
