@@ -506,3 +506,11 @@ def test_rules_an_apposition_without_determiner_types_the_name(nlp: object) -> N
 def test_rules_a_capitalised_common_noun_is_no_entity(nlp: object) -> None:
     x = _parsed("Kelvane prépare son introduction en Bourse pour 2026.")
     assert [e.label for e in x.entities] == ["Kelvane"]
+
+
+def test_rules_the_organisation_a_person_joins_is_one(nlp: object) -> None:
+    x = _parsed(
+        "Maxime Carlier quitte la start-up spécialisée dans la traduction pour rejoindre Nuvia "
+        "Face, a-t-on appris ce jeudi."
+    )
+    assert _classes(x)["nuviaface"] == "Organization"
