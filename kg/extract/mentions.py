@@ -363,14 +363,11 @@ class _Finder:
         for k in (1, 2, 3):
             if k == 1 and start and doc[start - 1].pos_ not in ("X", "VERB"):
                 continue
-            # not a plural ("le groupe de jeux vidéo X": X is no game)
-            if (
-                start - k >= 0
-                and self.sentence[start - k] == sentence
-                and self._names_kind(doc[start - k])
-            ):
-                matches = self.cues.class_nouns.match(doc, start - k)
-                votes.extend((cls, 2.0) for end, cls in matches if end == start)
+            if start - k >= 0 and self.sentence[start - k] == sentence:
+                matches = [c for e, c in self.cues.class_nouns.match(doc, start - k) if e == start]
+                # not a plural ("le groupe de jeux vidéo X": X is no game)
+                if matches and self._names_kind(doc[start - k]):
+                    votes.extend((cls, 2.0) for cls in matches)
         # "son serveur phare, l'Atlas X8": a cue noun (and adjectives) in apposition before
         # (or with no determiner before the name: "Son logiciel, Fermia Pilot, ...")
         comma = start - 2 if start >= 3 and doc[start - 1].pos_ == "DET" else start - 1
@@ -451,9 +448,13 @@ class _Finder:
         doc, out = self.doc, {}
         starts = {s: (s, e) for s, e in spans}
         for sent in doc.sents:
+            if not any(t.text == ":" for t in sent):
+                continue  # most sentences announce no list: leave before matching cues
             for tok in sent:
+                if tok.pos_ != "NOUN":
+                    continue
                 matches = self.cues.class_nouns.match(doc, tok.i)
-                if not matches or tok.pos_ != "NOUN":
+                if not matches:
                     continue
                 if tok.i == sent.start:
                     continue  # "Jeux vidéo : X rachète Y", a rubric, announces no list
