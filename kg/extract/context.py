@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.mentions import sentence_of_tokens
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import (
+    DE_FORMS,
     CueIndex,
     clause_head,
     conjuncts,
@@ -222,7 +223,7 @@ class Context:
         while before:
             keys.append(before[0])
             k = before[1] - 1
-            if k > 0 and fold_word(self.doc[k].text) in ("de", "d'", "du"):
+            if k > 0 and fold_word(self.doc[k].text) in DE_FORMS:
                 k -= 1  # "de A et de B"
             before = (
                 self.mention_before(k, sentence) if k > 0 and self.doc[k].text in links else None

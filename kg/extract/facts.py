@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.context import Context
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import (
+    DE_FORMS,
     CueIndex,
     clause_head,
     fold_word,
@@ -323,20 +324,22 @@ class _FactFinder:
         """'A et B en détiennent respectivement 11 % et 6,5 %': one fact per subject, each
         with its own quantity, in order, sharing the other roles the trigger found."""
         ctx, info = self.ctx, self.ctx.onto.classes[cls]
+        role = info.subject_role
+        if tok.pos_ not in ("VERB", "AUX") or role not in self.functional:
+            return []
         words = ctx.sentence_tokens(sentence)
         marker = next((t for t in words if fold_word(t.text) in _RESPECTIVELY), None)
-        role = info.subject_role
-        if marker is None or tok.pos_ not in ("VERB", "AUX") or role not in self.functional:
+        if marker is None:
             return []
         subs = ctx.subject_keys(tok)
-        quantities = [
-            q
+        shares = [
+            values
             for q in ctx.quantities_in(sentence)
             if q.start > marker.idx
             and q.value is not None
-            and _quantity_values(q, info.quantity_roles)
+            and (values := _quantity_values(q, info.quantity_roles))
         ]
-        if len(subs) < 2 or len(subs) != len(quantities):
+        if len(subs) < 2 or len(subs) != len(shares):
             return []
         others = [(r, k) for r, k in roles if r != role and k not in subs]
         if info.object_role and has_en_clitic(tok):
@@ -346,11 +349,9 @@ class _FactFinder:
             if topic:
                 others.append((info.object_role, topic))
         drafts = []
-        for key, q in zip(subs, quantities, strict=True):
+        for key, values in zip(subs, shares, strict=True):
             draft = _Draft(cls, sentence, modality=ctx.modality(tok))
-            draft.add(
-                [(role, key), *others], _quantity_values(q, info.quantity_roles), self.functional
-            )
+            draft.add([(role, key), *others], values, self.functional)
             draft.tokens.append(tok)
             drafts.append(draft)
         return drafts
@@ -431,7 +432,7 @@ class _FactFinder:
                     nxt = found[1] + 1
                     if nxt < len(doc) and doc[nxt].text in (",", "et"):
                         nxt += 1
-                        if nxt < len(doc) and fold_word(doc[nxt].text) in ("de", "d'", "du"):
+                        if nxt < len(doc) and fold_word(doc[nxt].text) in DE_FORMS:
                             nxt += 1  # "auprès de X et de Y"
                         # "A, B et le britannique C"
                         found = ctx.described_name_after(nxt, sentence)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.syntax import (
+    DE_FORMS,
     CueIndex,
     clause_head,
     fold_word,
@@ -36,8 +37,6 @@ _PERSON_PARTICLES = frozenset(
 )
 #: Words a description may run over before the name it introduces.
 _NAMING_REACH = 7
-#: "de" and its forms: what follows an artefact's "de" is its maker ("le modèle d'X").
-_OF_WORDS = frozenset({"de", "d'", "d’", "du"})
 #: Lower-case words inside names: particles and connectors ("Orvane Defence and Space").
 _NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
@@ -378,7 +377,7 @@ class _Finder:
             if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
         # "le modèle d'X", "le H100 de X": the name after an artefact's "de" is its maker
-        if start >= 2 and fold_word(doc[start - 1].text) in _OF_WORDS:
+        if start >= 2 and fold_word(doc[start - 1].text) in DE_FORMS:
             before = doc[start - 2]
             if CODE_PATTERN.fullmatch(self.word(before)) or any(
                 c in self.cues.artifact_classes
@@ -514,7 +513,7 @@ class _Finder:
                 continue
             # the determiner, over adjectives before the noun ("la jeune entreprise")
             j = first.i - 1
-            while j > 0 and doc[j].pos_ == "ADJ" and j - first.i > -3:
+            while j > max(0, first.i - 3) and doc[j].pos_ == "ADJ":
                 j -= 1
             det = doc[j] if j >= 0 else None
             if det is None or fold_word(det.text) not in (

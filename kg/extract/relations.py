@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from kg.extract.context import Context
 from kg.extract.mentions import build_cues
 from kg.extract.syntax import (
+    DE_FORMS,
     CueIndex,
     clause_head,
     conjuncts,
@@ -32,7 +33,7 @@ from kg.resolve import decide_class
 __all__ = ["chained_relations", "find_relations", "text_order"]
 
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
-_OF = frozenset({"de", "d'", "du", "des", "chez", "d’"})
+_OF = DE_FORMS | {"des", "chez"}
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
 #: Verbs that give a person the title after them ("X a été nommée présidente de Y").
@@ -74,8 +75,6 @@ def _case(token: Token) -> str:
     return next((fold_word(c.text) for c in token.children if c.dep_ == "case"), "")
 
 
-#: "de" before the maker of an artefact: "Gemma 3 d'Intex".
-_MADE_BY = frozenset({"de", "d'", "du"})
 #: Possessive determiners: "son modèle", "leur plateforme".
 _POSSESSIVES = frozenset({"son", "sa", "ses", "leur", "leurs"})
 
@@ -190,9 +189,10 @@ class _Extractor:
         for tok in tokens(doc):
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
-            if _ended(tok):
+            matches = self.cues.verbs.match(doc, tok.i)
+            if matches and _ended(tok):
                 continue  # "qui a dirigé X de 2019 à 2024": over, says nothing of today
-            for _, payload in self.cues.verbs.match(doc, tok.i):
+            for _, payload in matches:
                 prop, direction = payload.split(":")
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
                 info = self.ctx.onto.properties[prop]
@@ -398,17 +398,15 @@ class _Extractor:
                     if appointer:
                         self.add(appointee, prop, appointer, tok, [], ctx.modality(tok))
                     continue
-                person = None
                 if not org and tok.head.pos_ in ("VERB", "AUX") and has_en_clitic(tok.head):
                     # "B, qui en est aujourd'hui le directeur général"
                     people = ctx.subject_keys(tok.head)
                     topic = self.en_referent(tok.head, people)
+                    if topic and people:
+                        self.add(people[0], prop, topic, tok, [], ctx.modality(tok.head))
+                        continue
                     org = (topic, tok.i) if topic else None
-                    person = (people[0], tok.i) if people and topic else None
                 if not org:
-                    continue
-                if person:
-                    self.add(person[0], prop, org[0], tok, [], ctx.modality(tok.head))
                     continue
                 start = tok.i
                 while start > 0 and (
@@ -642,13 +640,13 @@ class _Extractor:
                 if ctx.token_key.get(j, key) != key:  # another entity ("un modèle" is the name's)
                     return None
                 # a name, not a description ("de la société"), which may be resolved wrong
-                if fold_word(doc[j].text) in _MADE_BY and self._named_after(j + 1, sentence):
+                if fold_word(doc[j].text) in DE_FORMS and self._named_after(j + 1, sentence):
                     i = j
                     break
                 j += 1
             else:
                 return None
-        if fold_word(doc[i].text) not in _MADE_BY:
+        if fold_word(doc[i].text) not in DE_FORMS:
             return None
         owner = self._named_after(i + 1, sentence)
         if owner and ctx.onto.is_a(ctx.classes[owner[0]][0], "Organization"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 __all__ = [
+    "DE_FORMS",
     "CueIndex",
     "clause_head",
     "conjuncts",
@@ -27,6 +28,9 @@ __all__ = [
     "verb_lemmas",
 ]
 
+#: "de" as the tokenizer leaves it, after ``fold_word`` ("d’" is "d'"): "le modèle d'X",
+#: "auprès de A et de B".
+DE_FORMS = frozenset({"de", "d'", "du"})
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
 _VERB_ENDINGS = frozenset(
     {
