@@ -33,6 +33,10 @@ class Lexicon:
     joined_compounds: tuple[str, ...]
     #: description noun -> the first noun of its family (see ``[descriptions]``)
     description_families: dict[str, str]
+    #: nouns a rank is a rank of ("la 4e place", "au 9e rang")
+    place_nouns: frozenset[str]
+    #: adverbs that may open an apposition giving a rank ("X, désormais deuxième")
+    apposition_adverbs: frozenset[str]
 
 
 @functools.cache
@@ -68,4 +72,6 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         description_families={
             word: family[0] for family in data["descriptions"]["families"] for word in family
         },
+        place_nouns=frozenset(data["ranks"]["place_nouns"]),
+        apposition_adverbs=frozenset(data["ranks"]["apposition_adverbs"]),
     )

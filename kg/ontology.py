@@ -85,6 +85,8 @@ class PropertyInfo:
     #: ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )``: the property links the filler
     #: of role R1 of a fact to the filler of its role R2 ("investor" -> "investee").
     fact_chain: tuple[str, str] | None = None
+    #: ``kg:orderedBy``: the quantity role whose values order the holders of facts
+    ordered_by: str | None = None
 
     def label(self, lang: str = "fr") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -307,6 +309,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
                 topic_cues=_cues(graph, term, KG.topicCue, lang),
                 fact_chain=_fact_chain(graph, term),
+                ordered_by=_local(graph.value(term, KG.orderedBy)) or None,
             )
 
     modality_cues = {

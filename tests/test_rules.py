@@ -498,6 +498,29 @@ def test_rules_the_name_after_an_artefacts_de_is_its_maker(nlp: object, text: st
     assert [(r.predicate, r.object) for r in x.relations] == [("developedBy", "orvane")]
 
 
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("Longtemps dans le trio de tête, Brax-V de Tolvane se classe quatrième.", "braxv"),
+        ("Il est talonné par Kora-3 de Tolvane, troisième.", "kora3"),
+    ],
+)
+def test_rules_ner_running_a_product_and_its_maker_together_is_split(
+    nlp: object, text: str, product: str
+) -> None:
+    # NER reads "Brax-V de Tolvane" as one person's name
+    x = _parsed(text)
+    assert _classes(x)["tolvane"] == "Organization"
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        (product, "developedBy", "tolvane")
+    ]
+
+
+def test_rules_an_acronym_before_de_stays_in_its_name(nlp: object) -> None:
+    x = _parsed("Le CHU de Bordeaux a investi 2 millions d'euros dans Kelvane.")
+    assert "chudebordeaux" in _classes(x)
+
+
 def test_rules_an_apposition_without_determiner_types_the_name(nlp: object) -> None:
     x = _parsed("Kelvane revendique 600 clients. Son logiciel, Kelvane Pilot, croise les relevés.")
     assert _classes(x)["kelvanepilot"] == "Product"

@@ -17,7 +17,12 @@ from kg.extract.context import Context
 from kg.extract.facts import complete, continue_roles, find_facts, find_quotes
 from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
-from kg.extract.relations import chained_relations, find_relations, text_order
+from kg.extract.relations import (
+    chained_relations,
+    find_relations,
+    ordered_relations,
+    text_order,
+)
 from kg.lexicon import load_lexicon
 from kg.model import Document, Extraction, Sentence
 from kg.ontology import load_ontology
@@ -53,7 +58,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     mentions = find_mentions(doc, text, onto=onto, lex=lex)
     resolution = resolve_mentions(mentions, onto=onto, lex=lex)
     quantities = find_quantities(text, lang=document.lang, anchor=document.date)
-    ctx = Context(doc, text, resolution, quantities, onto, build_cues(onto).class_nouns)
+    ctx = Context(doc, text, resolution, quantities, onto, build_cues(onto).class_nouns, lex)
 
     facts = continue_roles(find_facts(ctx), ctx) + find_quotes(ctx)
     facts_by_sentence: dict[int, set[str]] = defaultdict(set)
@@ -80,7 +85,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     stated = {(r.subject, r.predicate, r.object) for r in kept}
     kept += [
         r
-        for r in chained_relations(facts, onto)
+        for r in [*chained_relations(facts, onto), *ordered_relations(facts, onto)]
         if (r.subject, r.predicate, r.object) not in stated
         and onto.accepts(r.predicate, classes[r.subject], classes[r.object])
     ]

@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     tokens,
     verb_lemmas,
 )
+from kg.lexicon import Lexicon, load_lexicon
 from kg.model import Evidence
 from kg.ontology import Ontology
 from kg.resolve import Resolution, decide_class, most_salient
@@ -51,9 +52,11 @@ class Context:
         quantities: list[Quantity],
         onto: Ontology,
         cue_nouns: CueIndex | None = None,
+        lex: Lexicon | None = None,
     ) -> None:
         self.doc = doc
         self.text = text
+        self.lex = lex or load_lexicon()
         self.resolution = resolution
         self.onto = onto
         self.sentence = sentence_of_tokens(doc)

@@ -18,6 +18,7 @@ from typing import TypeVar
 from spacy.tokens import Doc, Token
 
 from kg.extract.context import Context
+from kg.extract.holders import holder_facts
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import (
     DE_FORMS,
@@ -197,25 +198,26 @@ class _FactFinder:
         ctx, doc = self.ctx, self.ctx.doc
         drafts: dict[tuple[str, int], _Draft] = {}
         self.triggers_in: dict[int, list[tuple[int, str]]] = {}
-        for tok in tokens(doc):
-            for _end, cls in self.triggers.match(doc, tok.i):
-                self.triggers_in.setdefault(ctx.sentence[tok.i], []).append((tok.idx, cls))
+        triggered: dict[str, list[int]] = {}  # class -> its trigger tokens
+        matches = [(tok, cls) for tok in tokens(doc) for _, cls in self.triggers.match(doc, tok.i)]
+        for tok, cls in matches:
+            self.triggers_in.setdefault(ctx.sentence[tok.i], []).append((tok.idx, cls))
+            triggered.setdefault(cls, []).append(tok.i)
         shared: list[_Draft] = []
-        for tok in tokens(doc):
-            for _end, cls in self.triggers.match(doc, tok.i):
-                sentence = ctx.sentence[tok.i]
-                if sentence < 0:
-                    continue
-                roles, values = self.fillers(tok, cls, sentence)
-                respective = self.respectively(tok, cls, sentence, roles)
-                if respective:
-                    shared.extend(respective)
-                    continue
-                draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
-                draft.add(roles, values, self.functional)
-                draft.tokens.append(tok)
-                if draft.modality is None or tok.pos_ in ("VERB", "AUX"):
-                    draft.modality = ctx.modality(tok)
+        for tok, cls in matches:
+            sentence = ctx.sentence[tok.i]
+            if sentence < 0:
+                continue
+            roles, values = self.fillers(tok, cls, sentence)
+            respective = self.respectively(tok, cls, sentence, roles)
+            if respective:
+                shared.extend(respective)
+                continue
+            draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
+            draft.add(roles, values, self.functional)
+            draft.tokens.append(tok)
+            if draft.modality is None or tok.pos_ in ("VERB", "AUX"):
+                draft.modality = ctx.modality(tok)
         self.carry_role_cues(drafts)
         for respective in shared:
             # what the other triggers of the sentence took of the shared quantities is theirs
@@ -226,8 +228,19 @@ class _FactFinder:
                     del drafts[(respective.cls, respective.sentence)]
         ordered = sorted([*drafts.values(), *shared], key=lambda d: (d.sentence, d.cls))
         facts = [self.build(d) for d in ordered]
+        facts = holder_facts(ctx, facts, triggered, _quantity_values, self.names_subject_role)
         facts = join_rounds(facts, refers_back=lambda s: self.refers_back("FundingRound", s))
         return _merge_repeats(facts, self.functional, self.ctx.onto)
+
+    def names_subject_role(self, verb: Token, cls: str) -> bool:
+        """The verb is a (not inverse, not reflexive) trigger of ``cls``: its subject fills
+        the class's subject role ("le Top500 place X", not "X se classe")."""
+        doc = self.ctx.doc
+        return (
+            any(c == cls for _, c in self.triggers.match(doc, verb.i))
+            and not any(c == cls for _, c in self.inverse.match(doc, verb.i))
+            and not any(fold_word(c.text) in ("se", "s'") for c in verb.children)
+        )
 
     def carry_role_cues(self, drafts: dict[tuple[str, int], _Draft]) -> None:
         """'X boucle une série A de 28 M€. Le tour a été conduit par Y.': role cues in the next

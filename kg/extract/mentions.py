@@ -114,9 +114,17 @@ def _is_titlecase_word(word: str) -> bool:
     )
 
 
-def _looks_like_a_brand(span: Span) -> bool:
+def _looks_like_a_brand(words: Iterable[str]) -> bool:
     """A version number, a code or a brand-shaped word: names products more often than not."""
-    return any(_is_brand_shape(t.text) or any(c.isdigit() for c in t.text) for t in span)
+    return any(_is_brand_shape(w) or any(c.isdigit() for c in w) for w in words)
+
+
+def _is_versioned(words: Iterable[str]) -> bool:
+    """A digit, CamelCase or a hyphenated capital ("Kora-3", "Jade-V"): a product's name.
+    Unlike `_looks_like_a_brand`, no acronym: "CHU de Bordeaux" is one name."""
+    return any(
+        any(c.isdigit() for c in w) or (_is_brand_shape(w) and not w.isupper()) for w in words
+    )
 
 
 def _is_brand_shape(word: str) -> bool:
@@ -171,7 +179,23 @@ class _Finder:
             if start >= end:
                 continue
             end = self._name_continued(end, ent_starts)
+            split = self._maker_split(start, end)
+            if split is not None:
+                # the parts are an artefact and its maker: NER's label was for the whole
+                yield start, split, []
+                yield split + 1, end, []
+                continue
             yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(ent.label_, start, end)]
+
+    def _maker_split(self, start: int, end: int) -> int | None:
+        """ "Jade-V de Longqi", "Kora-3 de Nexaria": NER ran a product code and its maker into
+        one name. The index of the "de" between them, when the words before it are shaped
+        like a product (a digit, a brand shape) and a capitalised word follows it."""
+        doc = self.doc
+        for j in range(start + 1, end - 1):
+            if doc[j].text in DE_FORMS and _is_titlecase_word(self.word(doc[j + 1])):
+                return j if _is_versioned(map(self.word, doc[start:j])) else None
+        return None
 
     def _name_continued(self, end: int, ent_starts: set[int]) -> int:
         """One capitalised word NER cut off a name ("Nova" + "Lumen"): a proper noun right
@@ -256,6 +280,11 @@ class _Finder:
             or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
         ):
             end -= 1
+        # "Ombrelle en tête du palmarès": "en" opens a phrase about the name, never a name
+        for j in range(start + 1, end):
+            if doc[j].text == "en":
+                end = j
+                break
         if start in self.first_of_sentence:
             # a headline's capital is no name's ("Brindel en tête du palmarès", "Nouveau tour
             # de table"): the name stops at its first lower-case word other than a particle
@@ -379,11 +408,11 @@ class _Finder:
         # "le modèle d'X", "le H100 de X": the name after an artefact's "de" is its maker
         if start >= 2 and fold_word(doc[start - 1].text) in DE_FORMS:
             before = doc[start - 2]
-            if CODE_PATTERN.fullmatch(self.word(before)) or any(
+            if _is_versioned([self.word(before)]) or any(
                 c in self.cues.artifact_classes
                 for _, c in self.cues.class_nouns.match(doc, before.i)
             ):
-                votes.append(("Organization", 2.0))  # "Kora-3 de X" too: a versioned name
+                votes.append(("Organization", 2.0))  # "Kora-3 de X", "Jade-V de X" too
         # "le toulousain X": a lower-case demonym between a determiner and the name
         if (
             start >= 2
@@ -628,7 +657,9 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         ):
             all_votes.append(("Place", 2.0))
         # when nothing says what it is, a shape like "ZEN-E 3" or "DeepNova" is an artefact's
-        fallback = [("Artifact", 0.5)] if _looks_like_a_brand(doc[start:end]) else []
+        fallback = (
+            [("Artifact", 0.5)] if _looks_like_a_brand(map(finder.word, doc[start:end])) else []
+        )
         head = doc[start:end].root
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))

@@ -10,6 +10,7 @@ which words they are, and which classes a relation accepts, comes from the ontol
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
 
 from spacy.tokens import Token
@@ -26,11 +27,11 @@ from kg.extract.syntax import (
     strip_reflexive,
     tokens,
 )
-from kg.model import Fact, Relation
+from kg.model import Fact, Relation, Value
 from kg.ontology import Ontology
 from kg.resolve import decide_class
 
-__all__ = ["chained_relations", "find_relations", "text_order"]
+__all__ = ["chained_relations", "find_relations", "ordered_relations", "text_order"]
 
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
 _OF = DE_FORMS | {"des", "chez"}
@@ -784,3 +785,45 @@ def chained_relations(facts: Iterable[Fact], onto: Ontology) -> list[Relation]:
                             Relation(subject, prop, obj, fact.evidence, fact.modality),
                         )
     return list(found.values())
+
+
+def ordered_relations(facts: Iterable[Fact], onto: Ontology) -> list[Relation]:
+    """Relations the order of facts draws (``kg:orderedBy``): of the items one leaderboard
+    ranks, each is ranked above the next one, with the evidence of the fact told later (where
+    the text has said both) and its modality, unless the earlier one is less certain."""
+    facts = list(facts)
+    found: list[Relation] = []
+    for prop in onto.properties.values():
+        if not prop.ordered_by:
+            continue
+        for cls in onto.fact_classes():
+            info = onto.classes[cls]
+            holder, group = info.quantity_holder_role, info.quantity_complement_role
+            if prop.ordered_by not in info.quantity_roles or not holder or not group:
+                continue
+            by_group: dict[str, dict[str, tuple[Value, Fact]]] = {}
+            for fact in facts:
+                item, board, value = (
+                    fact.role(holder),
+                    fact.role(group),
+                    fact.value(prop.ordered_by),
+                )
+                if fact.cls != cls or item is None or board is None or value is None:
+                    continue
+                items = by_group.setdefault(board, {})
+                if item not in items or value < items[item][0]:  # type: ignore[operator]
+                    items[item] = (value, fact)
+            for items in by_group.values():
+                # items tied on a value are all above those of the next value
+                ranks: dict[Value, list[tuple[str, Fact]]] = {}
+                for item, (value, fact) in sorted(items.items()):
+                    ranks.setdefault(value, []).append((item, fact))
+                ordered = [ranks[v] for v in sorted(ranks)]  # type: ignore[type-var]
+                for above, below in itertools.pairwise(ordered):
+                    for (a, fa), (b, fb) in itertools.product(above, below):
+                        later, earlier = sorted((fa, fb), key=lambda f: f.evidence.start)[::-1]
+                        modality = (
+                            later.modality if earlier.modality == "Asserted" else earlier.modality
+                        )
+                        found.append(Relation(a, prop.name, b, later.evidence, modality))
+    return found
