@@ -26,6 +26,7 @@ class Lexicon:
     leading_words: frozenset[str]
     legal_suffixes: frozenset[str]
     common_capitalised: frozenset[str]
+    division_suffixes: frozenset[str]
     demonym_endings: tuple[str, ...]
     organization_before: tuple[tuple[str, ...], ...]
     demonstratives: frozenset[str]
@@ -61,6 +62,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         leading_words=frozenset(data["names"]["leading"]),
         legal_suffixes=frozenset(data["names"]["legal_suffixes"]),
         common_capitalised=frozenset(data["names"]["common_capitalised"]),
+        division_suffixes=frozenset(data["names"]["division_suffixes"]),
         demonym_endings=tuple(data["names"]["demonym_endings"]),
         organization_before=tuple(
             tuple(phrase.replace("'", "' ").split())

@@ -143,6 +143,29 @@ def _person_part_merges(groups: dict[str, _Group], onto: Ontology) -> dict[str, 
     return merges
 
 
+def _short_name_merges(groups: dict[str, _Group], onto: Ontology, lex: Lexicon) -> dict[str, str]:
+    """Map the key of a short name ("Dalmore") to the one full name it shortens, when the
+    article gave the full name first and the full name only adds organisation suffixes
+    ("Dalmore Énergie", "Kelvane Chemical"). A full name given after the short one names
+    something else: a division or a product ("Microsoft" then "Microsoft AI")."""
+    suffixes = {
+        s for info in onto.classes.values() for s in info.name_suffixes
+    } - lex.division_suffixes
+    first_seen = {key: min(m.start for m in g.mentions) for key, g in groups.items()}
+    full_names: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        words = group.mentions[0].text.split()
+        if len(words) >= 2 and all(w in suffixes for w in words[1:]):
+            full_names.setdefault(words[0], []).append(key)
+    merges = {}
+    for key, group in groups.items():
+        words = group.mentions[0].text.split()
+        owners = full_names.get(words[0], []) if len(words) == 1 else []
+        if len(owners) == 1 and first_seen[owners[0]] < first_seen[key]:
+            merges[key] = owners[0]
+    return merges
+
+
 def _compatible(cue_class: str, candidate_class: str | None, onto: Ontology) -> bool:
     if candidate_class is None:
         return True
@@ -258,6 +281,15 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         for m in moved.mentions:
             if m.votes and m.votes[0][0] != "Person":
                 target.merges[-1] += " (its own context disagreed)"
+
+    for short, full in sorted(_short_name_merges(groups, onto, lex).items()):
+        target = groups[full]
+        moved = groups.pop(short)
+        target.mentions.extend(moved.mentions)
+        target.merges.append(
+            f"'{moved.mentions[0].text}' is '{target.mentions[0].text}' without the word that "
+            "says what kind of organisation it is"
+        )
 
     keys = {(m.start, m.end): key for key, g in groups.items() for m in g.mentions}
     classes: dict[str, str | None] = {

@@ -209,3 +209,31 @@ def test_resolve_a_fallback_class_does_not_steer_descriptions() -> None:
     ]
     resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
     assert resolution.keys[(60, 71)] == "openai"
+
+
+def test_resolve_a_short_name_after_the_full_name_joins_it() -> None:
+    mentions = [
+        _name("Kelvane Énergie", 0, 0, [("Company", 2.0)]),
+        _name("Kelvane", 60, 2),
+    ]
+    (kelvane,) = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
+    assert (kelvane.label, kelvane.aliases) == ("Kelvane Énergie", ("Kelvane",))
+    assert kelvane.merges == (
+        "'Kelvane' is 'Kelvane Énergie' without the word that says what kind of organisation it is",
+    )
+
+
+@pytest.mark.parametrize(
+    ("mentions", "full"),
+    [
+        # a fund named after its company is another entity
+        ([_name("Kelvane Ventures", 0, 0), _name("Kelvane", 60, 2)], "kelvaneventures"),
+        # a full name after the short one names something else
+        ([_name("Kelvane", 0, 0), _name("Kelvane Énergie", 60, 2)], "kelvaneenergie"),
+    ],
+)
+def test_resolve_a_short_name_stays_apart_from_another_organisation(
+    mentions: list[Mention], full: str
+) -> None:
+    resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
+    assert sorted(resolution.groups) == ["kelvane", full]
