@@ -143,7 +143,7 @@ def test_cli_build_bad_input_fails_cleanly(tmp_path: Path, case: str, previous: 
 #: Invented articles for the builds over several inputs (small: each build extracts them).
 BRIVAEL = (
     "La société Brivael a levé dix millions d’euros auprès du fonds Cassiopée Partenaires. "
-    "Son directeur général, Jean Morvan, veut ouvrir une usine à Lorient.\n"
+    "Son directeur général, Jean Morlane, veut ouvrir une usine à Lorient.\n"
 )
 ORVANNE = (
     "La banque Orvanne a annoncé une hausse de son bénéfice. Elle prévoit de recruter "

@@ -26,7 +26,7 @@ TEXTS = {
     "brindel": "La jeune pousse Brindel a levé 12 millions d'euros lors d'un tour de table mené "
     "par Ferrand Capital.",
     "vasseur": "Claire Vasseur, directrice générale de Brindel, veut recruter trente ingénieurs "
-    "à Lyon.",
+    "à Annecy.",
     "marlow": "Selon des sources proches du dossier, le groupe Marlow pourrait racheter la "
     "société Tessine pour 40 millions d'euros.",
 }

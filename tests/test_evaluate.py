@@ -211,8 +211,8 @@ def test_evaluate_type_matches_subclasses(
     tmp_path: Path, system_class: str, gold_classes: str, matched: bool
 ) -> None:
     graph = new_graph()
-    entity(graph, "Mistral AI", system_class)
-    report = evaluate(graph, write_gold(tmp_path, f"type\tMistral AI\t{gold_classes}\n"))
+    entity(graph, "Sorbel AI", system_class)
+    report = evaluate(graph, write_gold(tmp_path, f"type\tSorbel AI\t{gold_classes}\n"))
     assert score(report, "type").matched_gold == int(matched)
     assert bool(report.false_positives) is not matched
 

@@ -296,9 +296,9 @@ def test_ground_label_in_another_sentence_than_its_mentions_is_listed() -> None:
 
 def test_ground_entity_mentioned_nowhere_is_listed() -> None:
     a, _ = grounded_article()
-    a.entity("Nvidia", "Company", sentences=())
+    a.entity("Tolvane", "Company", sentences=())
     assert ground(a.graph).ungrounded_labels == (
-        'Nvidia (Company): label "Nvidia" mentioned in no sentence',
+        'Tolvane (Company): label "Tolvane" mentioned in no sentence',
     )
 
 

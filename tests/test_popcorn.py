@@ -17,7 +17,7 @@ from eval import popcorn
 from kg.model import Document, Entity, Evidence, Extraction, Mention, Relation
 
 D1 = (
-    "Anne Dufour, présidente de l'association Vert Avenir, a fondé la société Iso Luxe à Lyon "
+    "Anne Dufour, présidente de l'association Vert Avenir, a fondé la société Iso Luxe à Annecy "
     "avec Marc Petit. Les salariés d'Iso Luxe fabriquent le flacon Azur, qui est vert. "
     "L'association Vert Avenir et la société Iso Luxe travaillent ensemble dans la région."
 )
@@ -55,7 +55,7 @@ def popcorn_json() -> dict[str, object]:
                     "mentions": [mention(D1, "Iso Luxe", n) for n in range(3)],
                     "type": "NON_GOVERNMENTAL_ORGANISATION",
                 },
-                {"id": 3, "mentions": [mention(D1, "Lyon")], "type": "PLACE"},
+                {"id": 3, "mentions": [mention(D1, "Annecy")], "type": "PLACE"},
                 {"id": 4, "mentions": flacon, "type": "MATERIEL"},
                 # Attribute entities: POPCORN's JSON repeats the previous entity's mentions.
                 {"id": 5, "value": "01/01/2022", "type": "TIME_EXACT", "mentions": flacon},
@@ -106,7 +106,7 @@ def d1_extraction(document: Document) -> Extraction:
         entity("vertavenir", "Organization", span(D1, "association Vert Avenir")),
         entity("isoluxe", "Company", span(D1, "Iso Luxe")),  # Company is an Organization
         entity("iso", "Company", span(D1, "Iso", 2)),  # a split: same gold entity, counts once
-        entity("lyon", "Place", span(D1, "Lyon")),
+        entity("annecy", "Place", span(D1, "Annecy")),
         entity("region", "Place", span(D1, "région")),  # overlaps no gold entity
         entity("azur", "Product", span(D1, "Azur")),  # a Product is an Artifact
         entity("salaries", "Person", span(D1, "salariés")),  # lands on a group
@@ -118,7 +118,7 @@ def d1_extraction(document: Document) -> Extraction:
         relation("azur", "developedBy", "isoluxe"),  # CREATED(Iso Luxe, flacon), inverse
         relation("isoluxe", "partnerOf", "vertavenir"),  # gold has the other orientation
         relation("anne", "partnerOf", "isoluxe", "Negated"),  # not a prediction
-        relation("vertavenir", "basedIn", "lyon"),  # wrong pair: a false positive
+        relation("vertavenir", "basedIn", "annecy"),  # wrong pair: a false positive
     )
     return Extraction(document, (), entities, relations, ())
 
@@ -217,7 +217,7 @@ def test_entity_typing(report: popcorn.Report) -> None:
     # Organization: Vert Avenir, Iso Luxe (two kg entities, one unit), police (skipped text).
     assert by_class["Organization"] == popcorn.Score(gold=3, system=2, correct=2)
     assert by_class["Organization"].f1 == pytest.approx(0.8)
-    # Place: Lyon right, "région" aligned to nothing; London missed.
+    # Place: Annecy right, "région" aligned to nothing; London missed.
     assert by_class["Place"] == popcorn.Score(gold=2, system=2, correct=1)
     assert by_class["Artifact"] == popcorn.Score(gold=1, system=1, correct=1)
     by_type = {t.popcorn_type: (t.gold, t.found, t.typed_right) for t in report.types}
@@ -241,7 +241,7 @@ def test_relations(report: popcorn.Report) -> None:
     assert rel["CREATED"] == (popcorn.Score(2, 2, 2), 0)
     # Symmetric partnerOf matches the other orientation; the Negated one is not counted.
     assert rel["IS_COOPERATING_WITH"] == (popcorn.Score(1, 1, 1), 0)
-    # basedIn(Vert Avenir, Lyon) is wrong for both types it maps to; d2's gold is missed.
+    # basedIn(Vert Avenir, Annecy) is wrong for both types it maps to; d2's gold is missed.
     assert rel["OPERATES_IN"] == (popcorn.Score(2, 1, 0), 0)
     assert rel["IS_LOCATED_IN"] == (popcorn.Score(0, 1, 0), 0)
     assert rel["IS_IN_CONTACT_WITH"] == (popcorn.Score(0, 0, 0), 0)

@@ -9,7 +9,7 @@ from kg.rdf import to_turtle
 TEXTS = [
     "La jeune pousse Brindel a levé 12 millions d'euros lors d'un tour de table mené par "
     "Ferrand Capital.",
-    "Claire Vasseur, directrice générale de Brindel, veut recruter trente ingénieurs à Lyon.",
+    "Claire Vasseur, directrice générale de Brindel, veut recruter trente ingénieurs à Annecy.",
     "Selon des sources proches du dossier, le groupe Marlow pourrait racheter la société "
     "Tessine pour 40 millions d'euros.",
 ]

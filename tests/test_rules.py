@@ -220,7 +220,7 @@ def test_rules_names_typed_by_the_words_before_them(nlp: object) -> None:
 
 
 ROUND_THEN_RENTAL = (
-    "La start-up Brindel a levé 5 millions d'euros auprès de Kelvo Partners. L'opération a été "
+    "La start-up Brindel a levé 5 millions d'euros auprès de Korvel Partners. L'opération a été "
     "menée par Orvane Capital. Son logiciel tourne sur des GPU loués auprès de Nubis Cloud."
 )
 
@@ -233,18 +233,18 @@ def test_rules_a_round_takes_roles_only_from_sentences_that_refer_back_to_it(
     # "L'opération a été menée par": the round's; "loués auprès de": a rental, not the round's
     assert sorted(round_.roles) == [
         ("investee", "brindel"),
-        ("investor", "kelvopartners"),
+        ("investor", "korvelpartners"),
         ("leadInvestor", "orvanecapital"),
     ]
     assert {(r.subject, r.object) for r in x.relations if r.predicate == "investsIn"} == {
-        ("kelvopartners", "brindel"),
+        ("korvelpartners", "brindel"),
         ("orvanecapital", "brindel"),
     }
 
 
 NAMED_BY_DESCRIPTION = (
-    "Hélène Roux, directrice de Quorva, et Paul Brun, cofondateur de la start-up de "
-    "téléconsultation Medivo, ont investi. Selon Les Echos, la start-up Medivo serait valorisée "
+    "Hélène Morlane, directrice de Quorva, et Paul Brun, cofondateur de la start-up de "
+    "téléconsultation Medivo, ont investi. Selon Le Veilleur, la start-up Medivo serait valorisée "
     "40 millions d'euros."
 )
 
@@ -253,15 +253,15 @@ def test_rules_a_description_that_names_a_company_is_that_company(nlp: object) -
     x = _parsed(NAMED_BY_DESCRIPTION)
     # "la start-up de téléconsultation Medivo" is Medivo, not the last company named
     assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
-        ("heleneroux", "worksFor", "quorva"),
+        ("helenemorlane", "worksFor", "quorva"),
         ("paulbrun", "founderOf", "medivo"),
     }
-    # "Selon Les Echos": the source of the valuation is no part of it
+    # "Selon Le Veilleur": the source of the valuation is no part of it
     (valuation,) = (f for f in x.facts if f.cls == "Valuation")
     assert (valuation.roles, valuation.modality) == ((("valuationOf", "medivo"),), "Reported")
 
 
-CITED_SOURCE = "La start-up Medivo recrute. Selon Les Echos, la valorisation atteindrait 40 M€."
+CITED_SOURCE = "La start-up Medivo recrute. Selon Le Veilleur, la valorisation atteindrait 40 M€."
 
 
 def test_rules_a_cited_source_fills_no_role(nlp: object) -> None:
@@ -300,7 +300,7 @@ def test_rules_an_opening_participle_gives_every_coordinated_agent(nlp: object) 
 
 TRAINED_ON = (
     "La start-up Orvane a dévoilé mardi son nouveau modèle de langage. Entraîné sur 512 puces "
-    "Nvidia H100, le modèle Kora-3 répond en français. Dans le classement publié mardi, la "
+    "Tolvane T100, le modèle Kora-3 répond en français. Dans le classement publié mardi, la "
     "start-up Orvane devance désormais son rival Quorva."
 )
 
@@ -309,9 +309,9 @@ def test_rules_an_opening_participle_relates_the_subject_to_its_complement(nlp: 
     x = _parsed(TRAINED_ON)
     classes = {e.label: e.cls for e in x.entities}
     # "le modèle Kora-3" after the comma names Kora-3: the chips before it are no model
-    assert (classes["Nvidia H100"], classes["Kora-3"]) == ("Hardware", "AIModel")
+    assert (classes["Tolvane T100"], classes["Kora-3"]) == ("Hardware", "AIModel")
     assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
-        ("kora3", "usesHardware", "nvidiah100"),
+        ("kora3", "usesHardware", "tolvanet100"),
         # a verb cue of a ranking says so without a rank in its sentence
         ("orvane", "rankedAbove", "quorva"),
     }
@@ -320,7 +320,7 @@ def test_rules_an_opening_participle_relates_the_subject_to_its_complement(nlp: 
 ROUND_LED_ACTIVELY = (
     "La fintech Finova a levé ce jeudi 120 M€ lors d'une série C. Le fonds Westmoor Capital a "
     "mené l'opération, à laquelle se sont joints plusieurs investisseurs, parmi lesquels "
-    "Partech, Kima Ventures et le britannique Brightdale Capital."
+    "Orsalis, Kelda Ventures et le britannique Brightdale Capital."
 )
 
 
@@ -331,8 +331,8 @@ def test_rules_a_round_led_in_the_active_voice_and_its_listed_investors(nlp: obj
     assert round_.role("leadInvestor") == "westmoorcapital"
     assert sorted(k for r, k in round_.roles if r == "investor") == [
         "brightdalecapital",
-        "kimaventures",
-        "partech",
+        "keldaventures",
+        "orsalis",
     ]
 
 
@@ -423,7 +423,7 @@ def test_rules_a_title_of_en_is_the_title_of_the_sentence_topic(nlp: object) -> 
     x = _parsed(
         "Kelvane a levé 80 millions de dollars. Lancée en 2020 par Lucie Arnal, une ancienne "
         "de Suez, et Théo Vidrac, qui en est aujourd'hui le directeur général, la jeune "
-        "entreprise commercialise Pilot, une plateforme logistique."
+        "entreprise commercialise Vigie, une plateforme logistique."
     )
     heads = {(r.subject, r.object) for r in x.relations if r.predicate == "ceoOf"}
     assert heads == {("theovidrac", "kelvane")}
@@ -517,13 +517,13 @@ def test_rules_ner_running_a_product_and_its_maker_together_is_split(
 
 
 def test_rules_an_acronym_before_de_stays_in_its_name(nlp: object) -> None:
-    x = _parsed("Le CHU de Bordeaux a investi 2 millions d'euros dans Kelvane.")
-    assert "chudebordeaux" in _classes(x)
+    x = _parsed("Le CHU de Vierzon a investi 2 millions d'euros dans Kelvane.")
+    assert "chudevierzon" in _classes(x)
 
 
 def test_rules_an_apposition_without_determiner_types_the_name(nlp: object) -> None:
-    x = _parsed("Kelvane revendique 600 clients. Son logiciel, Kelvane Pilot, croise les relevés.")
-    assert _classes(x)["kelvanepilot"] == "Product"
+    x = _parsed("Kelvane revendique 600 clients. Son logiciel, Kelvane Vigie, croise les relevés.")
+    assert _classes(x)["kelvanevigie"] == "Product"
 
 
 def test_rules_a_capitalised_common_noun_is_no_entity(nlp: object) -> None:
@@ -534,6 +534,6 @@ def test_rules_a_capitalised_common_noun_is_no_entity(nlp: object) -> None:
 def test_rules_the_organisation_a_person_joins_is_one(nlp: object) -> None:
     x = _parsed(
         "Maxime Carlier quitte la start-up spécialisée dans la traduction pour rejoindre Nuvia "
-        "Face, a-t-on appris ce jeudi."
+        "Works, a-t-on appris ce jeudi."
     )
-    assert _classes(x)["nuviaface"] == "Organization"
+    assert _classes(x)["nuviaworks"] == "Organization"

@@ -417,7 +417,7 @@ class Context:
         )
 
     def vote_coordinated(self) -> None:
-        """'Nvidia et Salesforce participent': coordinated names are usually of one kind, so a
+        """'Brindel et Orvane participent': coordinated names are usually of one kind, so a
         name with nothing to say about itself takes the class of a firmly typed conjunct."""
         pairs = {(self.key(t.head), self.key(t)) for t in tokens(self.doc) if t.dep_ == "conj"}
         for tok in tokens(

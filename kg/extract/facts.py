@@ -281,7 +281,7 @@ class _FactFinder:
             subs, objs = [], subs + objs  # "X se classe 4e", "X grimpe à la 4e place"
         roles: list[tuple[str, str]] = []
         if info.subject_role and subs:
-            # "Banque Nord et le fonds X ont investi": every subject, unless the role takes one
+            # "Banque Korvel et le fonds X ont investi": every subject, unless the role takes one
             fillers = subs[:1] if info.subject_role in self.functional else subs
             roles.extend((info.subject_role, s) for s in fillers)
         values: list[tuple[str, Value]] = []
@@ -658,7 +658,7 @@ def find_quotes(ctx: Context) -> list[Fact]:
             said_by = ctx.keys_of(t for t in subjects(verb) if t.idx not in inside)
             people = [k for k in said_by if ctx.classes[k][0] == "Person"]
             speakers.extend(k for k in people or said_by if k not in speakers)
-        for verb in verbs:  # "», a résumé le directeur de X, Antoine Mercier": the person after
+        for verb in verbs:  # "», a résumé le directeur de X, Antoine Varnier": the person after
             if verb.idx > match.start() and not speakers:
                 after = [
                     ctx.token_key[j]

@@ -121,7 +121,7 @@ def _looks_like_a_brand(words: Iterable[str]) -> bool:
 
 def _is_versioned(words: Iterable[str]) -> bool:
     """A digit, CamelCase or a hyphenated capital ("Kora-3", "Jade-V"): a product's name.
-    Unlike `_looks_like_a_brand`, no acronym: "CHU de Bordeaux" is one name."""
+    Unlike `_looks_like_a_brand`, no acronym: "CHU de Vierzon" is one name."""
     return any(
         any(c.isdigit() for c in w) or (_is_brand_shape(w) and not w.isupper()) for w in words
     )
@@ -258,8 +258,8 @@ class _Finder:
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """Drop determiners, prepositions and cue nouns that NER glued to the front of a name.
 
-        A capitalised determiner inside a sentence belongs to the name ("Le Chat", "Les
-        Echos"); "la start-up Pigment" is the start-up named "Pigment".
+        A capitalised determiner inside a sentence belongs to the name ("Le Chat", "Le
+        Veilleur"); "la start-up Pigment" is the start-up named "Pigment".
         """
         doc = self.doc
         while start < end and (
@@ -326,7 +326,7 @@ class _Finder:
         if label == "PER":
             names = [w for w in words if w.lower() not in _PERSON_PARTICLES]
             if names and names[-1] in self.cues.name_suffixes:
-                return []  # "Vauclair Capital": a last word that marks organisations
+                return []  # "Orvane Capital": a last word that marks organisations
             last = self.doc[end - 1]
             if len(names) >= 2 and last.pos_ in ("NOUN", "ADJ", "X"):
                 return []  # "Orvane Gestion", "Nova Vision": a common word, not a surname
@@ -364,7 +364,7 @@ class _Finder:
                 tok.pos_ == "PROPN"
                 or (tok.dep_ in ("nsubj", "nsubj:pass") and tok.head.pos_ in ("VERB", "AUX"))
                 or any(c.dep_ == "acl:relcl" for c in tok.children)
-                # "Kelvo, la filiale de X, ...": a name NER saw, then its apposition
+                # "Korvel, la filiale de X, ...": a name NER saw, then its apposition
                 or (
                     bool(tok.ent_type_)
                     and end + 1 < len(self.doc)
@@ -397,7 +397,7 @@ class _Finder:
                 if matches and self._names_kind(doc[start - k]):
                     votes.extend((cls, 2.0) for cls in matches)
         # "son serveur phare, l'Atlas X8": a cue noun (and adjectives) in apposition before
-        # (or with no determiner before the name: "Son logiciel, Fermia Pilot, ...")
+        # (or with no determiner before the name: "Son logiciel, Tolvane Vigie, ...")
         comma = start - 2 if start >= 3 and doc[start - 1].pos_ == "DET" else start - 1
         if comma >= 1 and doc[comma].text == ",":
             k = comma - 1
@@ -434,7 +434,7 @@ class _Finder:
                 if self.sentence[noun] == sentence and not named:
                     # not "X, le modèle Kora-3 ...": that cue names the name after it
                     votes.append((cls, 2.0))
-        # "Nord Ventures", "Samsung Electronics": a last word that marks organisations
+        # "Korvel Ventures", "Samsung Electronics": a last word that marks organisations
         last = self.word(doc[end - 1])
         if end - start > 1 and last in self.cues.name_suffixes:
             votes.append((self.cues.name_suffixes[last], 1.5))

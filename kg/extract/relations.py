@@ -280,7 +280,10 @@ class _Extractor:
             j = found[1] + 1
             while j < end and (doc[j].pos_ == "ADV" or fold_word(doc[j].text) in _BEFORE_VERB):
                 j += 1
-            if j < end and doc[j].pos_ in ("VERB", "AUX"):
+            # a verb, or a lower-case word the tagger could not read ("Ordalis édite/X")
+            if j < end and (
+                doc[j].pos_ in ("VERB", "AUX") or (doc[j].pos_ == "X" and doc[j].text.islower())
+            ):
                 return found[0], comma
         return None
 
@@ -344,7 +347,7 @@ class _Extractor:
                     if before > 0 and doc[before].text == ","
                     else None
                 )
-                if described:  # "OVHcloud, partenaire de Kyra": the name before the comma
+                if described:  # "Tolvane, partenaire de Kyra": the name before the comma
                     subs = [described[0]]
                 elif tok.dep_ == "appos" and self.ctx.key(tok.head):
                     subs = [self.ctx.key(tok.head) or ""]
@@ -576,7 +579,7 @@ class _Extractor:
         return None
 
     def nearest_right(self, i: int, sentence: int, prop: str) -> str | None:
-        """'Basée à Lyon, Kalio ...', 'Installée à Lyon depuis 2012, l'entreprise ...': the cue
+        """'Basée à Annecy, Kalio ...', 'Installée à Annecy depuis 2012, l'entreprise ...': the cue
         opens the sentence, its subject follows the clause's comma."""
         ctx = self.ctx
         domain = ctx.onto.properties[prop].domain
@@ -656,7 +659,7 @@ class _Extractor:
 
     def _named_after(self, i: int, sentence: int) -> tuple[str, int] | None:
         """The name at token ``i``, past a determiner and the cue nouns that present it ("de
-        l'américain Orvane", "de la société française Kelvo"); never a description."""
+        l'américain Orvane", "de la société française Korvel"); never a description."""
         ctx, doc = self.ctx, self.ctx.doc
         j = i
         while (
