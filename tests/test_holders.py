@@ -92,3 +92,13 @@ def test_holders_each_item_is_ranked_above_the_next_on_its_leaderboard() -> None
     # the evidence is that of the fact told later, where the text has given both ranks
     first = next(r for r in relations if r.subject == "kelvane")
     assert first.evidence.sentence == 2
+
+
+def test_holders_a_place_given_to_an_item_and_makers_named_by_a_participle(nlp: object) -> None:
+    # "la première place revient à X"; "Y, conçu par Z, deuxième": Y, not its maker Z;
+    # "de seconde main" is no rank
+    assert _ranks(
+        "Le cabinet Vantor a publié ce mardi son palmarès Orbis 50. La première place revient "
+        "à Kelvane, qui devance Brax-V, conçu par Semira, deuxième. Sixième, la plateforme de "
+        "seconde main Orvane recule."
+    ) == {("kelvane", "orbis50", 1), ("braxv", "orbis50", 2), ("orvane", "orbis50", 6)}

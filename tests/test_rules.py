@@ -537,3 +537,11 @@ def test_rules_the_organisation_a_person_joins_is_one(nlp: object) -> None:
         "Works, a-t-on appris ce jeudi."
     )
     assert _classes(x)["nuviaworks"] == "Organization"
+
+
+def test_rules_a_title_read_as_a_participle_is_a_title(nlp: object) -> None:
+    # "associée chez X" is a job, not "s'associer avec X"
+    x = _parsed("« Le marché se concentre », observe Lucie Arnal, associée chez Vantor Conseil.")
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("luciearnal", "worksFor", "vantorconseil")
+    ]

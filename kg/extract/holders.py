@@ -32,6 +32,7 @@ __all__ = ["holder_facts"]
 
 _REACH = 8  # tokens back from a rank to the name it is said of
 _RELATIVE = frozenset({"qui"})
+_MAKER_PHRASE = 5  # words of "mis au point par" and the like
 
 
 class _Holders:
@@ -54,6 +55,15 @@ class _Holders:
             return self.item_before(first - 1, sentence)  # "Z (3e)"
         place = end < len(doc) and fold_word(doc[end].text) in self.place_nouns
         if not place and self.qualifies_a_noun(span):
+            return None
+        if place and doc[end].dep_.startswith("nsubj") and doc[end].head.pos_ == "VERB":
+            # "la première place revient à Y", "la 3e place est occupée par Y"
+            verb = doc[end].head
+            for j in range(verb.i + 1, min(len(doc), verb.i + 4)):
+                if j in ctx.token_key:
+                    return self.item(ctx.token_key[j], sentence)
+                if doc[j].pos_ not in ("ADP", "DET", "ADV"):
+                    break
             return None
         start = self.phrase_start(first, sentence)
         if start in ctx.sentence_starts:
@@ -99,7 +109,7 @@ class _Holders:
         if span.start > 0 and fold_word(doc[span.start - 1].text) in ("un", "une"):
             return True
         nxt = doc[span.end] if span.end < len(doc) else None
-        return nxt is not None and nxt.pos_ == "NOUN" and nxt.i not in self.ctx.token_key
+        return nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
 
     def phrase_start(self, i: int, sentence: int) -> int:
         """Back over the determiners, prepositions and adverbs that open the rank's phrase
@@ -183,7 +193,7 @@ class _Holders:
 
     def item(self, key: str, sentence: int, last: int | None = None) -> str:
         """``key``, or the artefact it makes when it is named as a maker ("Y de X", "Y du
-        californien X"): the item ranked is the artefact."""
+        californien X", "Y, conçu par X,"): the item ranked is the artefact."""
         doc, ctx = self.doc, self.ctx
         start = ctx.first_token(key, sentence) if last is None else last
         if start is None:
@@ -198,8 +208,19 @@ class _Holders:
             and doc[j].text[:1].islower()
         ):
             j -= 1
-        if j > 0 and fold_word(doc[j].text) in DE_FORMS and j - 1 in ctx.token_key:
-            return ctx.token_key[j - 1]
+        word = fold_word(doc[j].text) if j > 0 else ""
+        if word in DE_FORMS:
+            # "Y de X", "Y, de X,"
+            k = j - 1 if doc[j - 1].text != "," else j - 2
+            return ctx.token_key.get(k, key) if k >= 0 else key
+        if word == "par":
+            # "Y, conçu par X,", "Y, mis au point par X,": back over the participle phrase
+            for k in range(j - 1, max(0, j - _MAKER_PHRASE), -1):
+                if doc[k].text == ",":
+                    found = ctx.mention_before(k, sentence)
+                    return found[0] if found else key
+                if not doc[k].text.islower():
+                    break
         return key
 
 
@@ -252,20 +273,24 @@ def holder_facts(
         }
         boards |= {s: k for s, k in [*finder.boards.items(), *named.items()] if k}
         boards = {s: k for s, k in boards.items() if k not in holders}
+        # the day a sentence dates its facts with ("publié ce lundi")
+        dates = {f.evidence.sentence: d for f in own if (d := f.value("date")) is not None}
         new = []
         for sentence, holder, q, values in found:
             roles = [(role, holder)]
+            told = _nearest(boards, sentence)
             if board:
-                leaderboard = _nearest(boards, sentence)
-                if leaderboard is None:
+                if told is None:
                     continue  # half a fact: the sentence's own reading stands
-                roles.append((board, leaderboard))
+                roles.append((board, boards[told]))
+            # an item's rank is as of the day its sentence, or its leaderboard's, gives
+            date = dates.get(sentence, dates.get(told) if told is not None else None)
             verb = clause_head(ctx.doc.char_span(q.start, q.end, alignment_mode="expand").root)
             new.append(
                 Fact(
                     cls=cls,
                     roles=tuple(roles),
-                    values=tuple(values),
+                    values=(*values, *([("date", date)] if date is not None else [])),
                     evidence=ctx.evidence(sentence, [verb], (q.start, q.end)),
                     modality=ctx.modality(verb),
                 )
@@ -292,8 +317,8 @@ def holder_facts(
     return sorted(out, key=lambda f: (f.evidence.sentence, f.evidence.start, f.cls))
 
 
-def _nearest(by_sentence: dict[int, str], sentence: int) -> str | None:
-    """The value of the nearest sentence, the earlier one on a tie."""
+def _nearest(by_sentence: dict[int, str], sentence: int) -> int | None:
+    """The nearest sentence of ``by_sentence`` to ``sentence``, the earlier one on a tie."""
     if not by_sentence:
         return None
-    return by_sentence[min(by_sentence, key=lambda s: (abs(s - sentence), s))]
+    return min(by_sentence, key=lambda s: (abs(s - sentence), s))

@@ -193,6 +193,8 @@ class _Extractor:
             matches = self.cues.verbs.match(doc, tok.i)
             if matches and _ended(tok):
                 continue  # "qui a dirigé X de 2019 à 2024": over, says nothing of today
+            if matches and self._as_title(tok):
+                continue  # "X, associée chez Y": a title the tagger read as a participle
             for _, payload in matches:
                 prop, direction = payload.split(":")
                 subs, objs = self.ctx.subject_keys(tok), self.object_keys(tok)
@@ -232,6 +234,16 @@ class _Extractor:
                     pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
                 for s, o in pairs:
                     self.add(s, prop, o, tok, [])
+
+    def _as_title(self, tok: Token) -> bool:
+        """A bare participle after a comma that is also a title cue ("X, associée chez Y")."""
+        doc = self.ctx.doc
+        return (
+            tok.i > 0
+            and doc[tok.i - 1].text == ","
+            and not any(c.dep_.startswith("aux") for c in tok.children)
+            and bool(self.cues.titles.match(doc, tok.i))
+        )
 
     def fronted_participles(self) -> None:
         """A sentence that opens on a participle cue tells who did it to the main clause's
