@@ -34,6 +34,8 @@ class Lexicon:
     joined_compounds: tuple[str, ...]
     #: description noun -> the first noun of its family (see ``[descriptions]``)
     description_families: dict[str, str]
+    #: "dernier" of "ce dernier": a demonstrative and this word refer to the last name
+    latter: frozenset[str]
     #: nouns a rank is a rank of ("la 4e place", "au 9e rang")
     place_nouns: frozenset[str]
     #: adverbs that may open an apposition giving a rank ("X, désormais deuxième")
@@ -74,6 +76,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         description_families={
             word: family[0] for family in data["descriptions"]["families"] for word in family
         },
+        latter=frozenset(data["descriptions"]["latter"]),
         place_nouns=frozenset(data["ranks"]["place_nouns"]),
         apposition_adverbs=frozenset(data["ranks"]["apposition_adverbs"]),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = [
+    "LATTER",
     "Document",
     "Entity",
     "Evidence",
@@ -56,6 +57,10 @@ class Evidence:
     sentence: int
     start: int
     end: int
+
+
+#: The ``cue`` of a "ce dernier" mention: it refers to the last name before it.
+LATTER = "ce dernier"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.lexicon import Lexicon
-from kg.model import Entity, Mention
+from kg.model import LATTER, Entity, Mention
 from kg.ontology import Ontology
 
 __all__ = [
@@ -211,7 +211,10 @@ def _antecedent(
     subjects = [
         (m, k)
         for m, k in same
-        if m.source == "description" and m.subject and _compatible(cue_class, m.votes[0][0], onto)
+        if m.source == "description"
+        and m.subject
+        and m.votes
+        and _compatible(cue_class, m.votes[0][0], onto)
     ]
     if subjects:
         return subjects[-1][1], "subject of the sentence"
@@ -303,7 +306,11 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
             resolved.append((m, keys[(m.start, m.end)]))
             continue
         family = lex.description_families.get(m.cue, m.cue)
-        key, reason = _antecedent(m, resolved, memory, classes, onto, family)
+        if m.cue == LATTER:
+            names = [k for n, k in resolved if n.source == "name" and n.end <= m.start]
+            key, reason = (names[-1], "the last name before it") if names else (None, "")
+        else:
+            key, reason = _antecedent(m, resolved, memory, classes, onto, family)
         if key is None:
             continue
         memory[family] = key

@@ -545,3 +545,14 @@ def test_rules_a_title_read_as_a_participle_is_a_title(nlp: object) -> None:
     assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
         ("luciearnal", "worksFor", "vantorconseil")
     ]
+
+
+def test_rules_ce_dernier_is_the_last_name_before_it(nlp: object) -> None:
+    x = _parsed(
+        "Brindel cède sa filiale Kelvane au fonds Orvane Capital. Ce dernier détiendra 70 % du "
+        "capital de Kelvane."
+    )
+    (stake,) = x.facts
+    assert (stake.role("stakeholder"), stake.role("stakeIn")) == ("orvanecapital", "kelvane")
+    (fund,) = (e for e in x.entities if e.key == "orvanecapital")
+    assert "'Ce dernier' (sentence 1) refers to it: the last name before it" in fund.merges

@@ -26,7 +26,7 @@ from kg.extract.syntax import (
     tokens,
 )
 from kg.lexicon import Lexicon
-from kg.model import Mention
+from kg.model import LATTER, Mention
 from kg.nlp import CODE_PATTERN, ORDINAL_PATTERN
 from kg.ontology import Ontology
 
@@ -527,6 +527,27 @@ class _Finder:
         return not is_plural(tok)
 
     # -- descriptions -----------------------------------------------------------------
+    def latter(self) -> Iterable[Mention]:
+        """'Ce dernier détiendra 70 %', 'Cette dernière, une medtech, ...': the latter."""
+        doc = self.doc
+        for tok in tokens(doc):
+            if (
+                fold_word(tok.text) in self.lex.latter
+                and tok.i > 0
+                and fold_word(doc[tok.i - 1].text) in self.lex.demonstratives
+                and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN")
+            ):
+                start, end = doc[tok.i - 1].idx, tok.idx + len(tok)
+                yield Mention(
+                    start=start,
+                    end=end,
+                    text=self.text[start:end],
+                    sentence=self.sentence[tok.i],
+                    source="description",
+                    cue=LATTER,
+                    subject=tok.dep_ in ("nsubj", "nsubj:pass"),
+                )
+
     def descriptions(self, taken: set[int]) -> Iterable[Mention]:
         doc = self.doc
         for first in tokens(doc):
@@ -678,6 +699,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
             )
         )
     mentions.extend(finder.descriptions(taken))
+    mentions.extend(finder.latter())
     return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
