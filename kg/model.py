@@ -76,6 +76,7 @@ class Mention:
     its clause, ``clause_subject`` is the start offset of its clause's subject, if any, and
     ``scope_start`` the offset from which names of its own sentence may be what it refers to
     (after a fronted phrase: "Fondée par deux anciens de X, la start-up ..." is not about X).
+    For a name, ``presented_as`` is the cue noun that introduces it ("le groupe X": "groupe").
     """
 
     start: int
@@ -90,6 +91,7 @@ class Mention:
     subject: bool = False
     clause_subject: int | None = None
     scope_start: int | None = None
+    presented_as: str = ""
 
 
 @dataclass(frozen=True, slots=True)

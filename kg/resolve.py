@@ -299,6 +299,12 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         key: (decide_class(g.evidence(), onto)[0] if g.evidence() else None)
         for key, g in groups.items()
     }
+    # the description families each entity's names were presented by ("le groupe X")
+    presented: dict[str, set[str]] = defaultdict(set)
+    for key, group in groups.items():
+        for m in group.mentions:
+            if m.presented_as in lex.description_families:
+                presented[key].add(lex.description_families[m.presented_as])
     memory: dict[str, str] = {}
     resolved: list[tuple[Mention, str]] = []
     for m in sorted(mentions, key=lambda m: (m.start, m.end)):
@@ -310,7 +316,15 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
             names = [k for n, k in resolved if n.source == "name" and n.end <= m.start]
             key, reason = (names[-1], "the last name before it") if names else (None, "")
         else:
-            key, reason = _antecedent(m, resolved, memory, classes, onto, family)
+            # "la start-up" is not what the article presented as "le groupe X"
+            fitting = [
+                (n, k)
+                for n, k in resolved
+                if family not in lex.description_families.values()
+                or not presented[k]
+                or family in presented[k]
+            ]
+            key, reason = _antecedent(m, fitting, memory, classes, onto, family)
         if key is None:
             continue
         memory[family] = key

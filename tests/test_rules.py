@@ -556,3 +556,14 @@ def test_rules_ce_dernier_is_the_last_name_before_it(nlp: object) -> None:
     assert (stake.role("stakeholder"), stake.role("stakeIn")) == ("orvanecapital", "kelvane")
     (fund,) = (e for e in x.entities if e.key == "orvanecapital")
     assert "'Ce dernier' (sentence 1) refers to it: the last name before it" in fund.merges
+
+
+def test_rules_a_description_is_not_what_another_family_presented(nlp: object) -> None:
+    # the subject Orvane is most in focus, but the article presented it as a "groupe"
+    x = _parsed(
+        "Le groupe Orvane serait en discussions pour acquérir 20 % du capital de Kelvane, une "
+        "jeune entreprise lyonnaise. L'opération valoriserait la start-up autour de 400 "
+        "millions d'euros."
+    )
+    (valuation,) = (f for f in x.facts if f.cls == "Valuation")
+    assert valuation.role("valuationOf") == "kelvane"

@@ -696,11 +696,19 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 source="name",
                 subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
                 or _naming_subject(doc, start, finder),
+                presented_as=_presenting_noun(doc, start, finder),
             )
         )
     mentions.extend(finder.descriptions(taken))
     mentions.extend(finder.latter())
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _presenting_noun(doc: Doc, start: int, finder: _Finder) -> str:
+    """'le groupe X', 'la jeune pousse X': the cue noun introducing the name, as a word of the
+    description families (lower-case lemma, compounds joined), or ''."""
+    noun = naming_noun(doc, start, finder.is_naming_cue)
+    return fold_word(doc[noun].lemma_) if noun is not None else ""
 
 
 def _naming_subject(doc: Doc, start: int, finder: _Finder) -> bool:
