@@ -395,8 +395,18 @@ RESPECTIVE_STAKES = (
 )
 
 
-def test_rules_respective_shares_give_one_stake_each(nlp: object) -> None:
-    x = _parsed(RESPECTIVE_STAKES)
+@pytest.mark.parametrize(
+    "text",
+    [
+        RESPECTIVE_STAKES,
+        # the list ends where the next clause begins
+        "Nexaria a levé 150 millions d'euros. Ses deux fondateurs, Brume Capital et Orvane "
+        "Ventures, en détiennent respectivement 16 % et 11 %, tandis que le reste appartient à "
+        "des salariés, à hauteur de 5 %.",
+    ],
+)
+def test_rules_respective_shares_give_one_stake_each(nlp: object, text: str) -> None:
+    x = _parsed(text)
     stakes = {
         (f.role("stakeholder"), f.role("stakeIn"), f.value("percent"))
         for f in x.facts

@@ -154,6 +154,8 @@ _FOLLOW_UPS = frozenset({"FundingRound", "Investment"})
 _INVESTOR_ROLES = frozenset({"investor", "leadInvestor"})
 #: The word that pairs coordinated subjects with coordinated quantities, in order.
 _RESPECTIVELY = frozenset({"respectivement"})
+#: What may stand between the quantities of a list: "38 %, 22 % et 25 %"
+_LIST_GAP = re.compile(r"\s*(?:,|et|,\s*et)?\s*")
 
 
 class _FactFinder:
@@ -345,13 +347,18 @@ class _FactFinder:
         if marker is None:
             return []
         subs = ctx.subject_keys(tok)
-        shares = [
-            values
-            for q in ctx.quantities_in(sentence)
-            if q.start > marker.idx
-            and q.value is not None
-            and (values := _quantity_values(q, info.quantity_roles))
-        ]
+        # the quantities listed right after the marker: "respectivement 38 % et 22 %" (not a
+        # later clause's "tandis que X en possédait 25 %")
+        shares, end = [], marker.idx + len(marker)
+        for q in ctx.quantities_in(sentence):
+            if q.start < end or q.value is None:
+                continue
+            if not _LIST_GAP.fullmatch(ctx.text[end : q.start]):
+                break
+            values = _quantity_values(q, info.quantity_roles)
+            if values:
+                shares.append(values)
+            end = q.end
         if len(subs) < 2 or len(subs) != len(shares):
             return []
         others = [(r, k) for r, k in roles if r != role and k not in subs]
