@@ -577,3 +577,16 @@ def test_rules_a_description_is_not_what_another_family_presented(nlp: object) -
     )
     (valuation,) = (f for f in x.facts if f.cls == "Valuation")
     assert valuation.role("valuationOf") == "kelvane"
+
+
+def test_rules_a_speaker_named_by_a_title_is_the_person_in_focus_with_that_gender(
+    nlp: object,
+) -> None:
+    # "la dirigeante": not Paul Brun, the person named last
+    x = _parsed(
+        "Claire Vidal a pris la tête de Kelvane en mars. Paul Brun, son prédécesseur, rejoint "
+        "Orvane. « Nous allons doubler nos ventes cette année », a affirmé la dirigeante dans "
+        "un communiqué."
+    )
+    (quote,) = (f for f in x.facts if f.cls == "Quote")
+    assert quote.role("speaker") == "clairevidal"

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.context import Context
 from kg.extract.holders import holder_facts
+from kg.extract.mentions import build_cues
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import (
     DE_FORMS,
@@ -638,6 +639,7 @@ def find_quotes(ctx: Context) -> list[Fact]:
     """Quotations between « », “ ” or " " with the speaker named in the same sentence."""
     onto, doc, text = ctx.onto, ctx.doc, ctx.text
     speech = _fact_cues(onto).speech
+    titles = build_cues(onto).titles
     facts = []
     for match in _QUOTE.finditer(text):
         words = (match["a"] or match["b"] or match["c"] or "").strip()
@@ -689,6 +691,19 @@ def find_quotes(ctx: Context) -> list[Fact]:
                 # no person opened the sentence before: the person most in focus so far whom
                 # the pronoun can stand for ("elle": not a man's first name)
                 genders = {_GENDER_OF_PRONOUN[p] for p in pronouns}
+                speakers.extend(_person_in_focus(ctx, sentence, genders)[:1])
+        for verb in verbs:  # "», a affirmé la dirigeante": the person in focus with that title
+            if speakers:
+                break
+            # the subject, which French puts after a verb of speech (the parser may not)
+            after = next((t for t in doc[verb.i + 1 : verb.i + 4] if t.pos_ != "DET"), None)
+            titled = [
+                t
+                for t in [*subjects(verb), *([after] if after is not None else [])]
+                if t.pos_ == "NOUN" and t.idx not in inside
+            ]
+            if titled and titles.match(doc, titled[0].i):
+                genders = set(titled[0].morph.get("Gender")) or {"Masc", "Fem"}
                 speakers.extend(_person_in_focus(ctx, sentence, genders)[:1])
         if not speakers:
             selon = [t for t in ctx.sentence_tokens(sentence) if fold_word(t.text) == "selon"]
