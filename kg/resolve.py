@@ -151,7 +151,11 @@ def _short_name_merges(groups: dict[str, _Group], onto: Ontology, lex: Lexicon) 
     suffixes = {
         s for info in onto.classes.values() for s in info.name_suffixes
     } - lex.division_suffixes
-    first_seen = {key: min(m.start for m in g.mentions) for key, g in groups.items()}
+    # a headline shortens names: the order that counts is the body's
+    first_seen = {
+        key: min(m.start for m in ([m for m in g.mentions if m.sentence > 0] or g.mentions))
+        for key, g in groups.items()
+    }
     full_names: dict[str, list[str]] = {}
     for key, group in groups.items():
         words = group.mentions[0].text.split()

@@ -237,3 +237,14 @@ def test_resolve_a_short_name_stays_apart_from_another_organisation(
 ) -> None:
     resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
     assert sorted(resolution.groups) == ["kelvane", full]
+
+
+def test_resolve_a_headline_s_short_name_does_not_decide_the_order() -> None:
+    # "Kelvane rachète ..." in the headline, then "Kelvane Studios ... Kelvane" in the body
+    mentions = [
+        _name("Kelvane", 0, 0),
+        _name("Kelvane Studios", 40, 1, [("Company", 2.0)]),
+        _name("Kelvane", 90, 3),
+    ]
+    resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
+    assert list(resolution.groups) == ["kelvanestudios"]
