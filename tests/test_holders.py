@@ -102,3 +102,15 @@ def test_holders_a_place_given_to_an_item_and_makers_named_by_a_participle(nlp: 
         "à Kelvane, qui devance Brax-V, conçu par Semira, deuxième. Sixième, la plateforme de "
         "seconde main Orvane recule."
     ) == {("kelvane", "orbis50", 1), ("braxv", "orbis50", 2), ("orvane", "orbis50", 6)}
+
+
+def test_holders_an_item_of_unknown_kind_takes_the_kind_of_the_others(nlp: object) -> None:
+    # "Zephir Ultra" says nothing of itself; "se classe quatrième" ranks the name before it
+    x = _parsed(
+        "Dans la dernière édition du classement Lumen Arena, le modèle Kora-3 est premier. Il "
+        "devance Vela-2, deuxième, et Brax-4, troisième, tandis que Zephir Ultra se classe "
+        "quatrième."
+    )
+    ranks = {(f.role("rankedItem"), f.value("rank")) for f in x.facts if f.cls == "Ranking"}
+    assert ranks == {("kora3", 1), ("vela2", 2), ("brax4", 3), ("zephirultra", 4)}
+    assert {e.key: e.cls for e in x.entities}["zephirultra"] == "AIModel"

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from kg.extract.context import Context
 from kg.extract.facts import complete, continue_roles, find_facts, find_quotes
+from kg.extract.holders import co_held
 from kg.extract.mentions import build_cues, find_mentions
 from kg.extract.quantities import find_quantities
 from kg.extract.relations import (
@@ -74,6 +75,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     )
 
     ctx.vote_coordinated()
+    ctx.vote_alike(co_held(facts, onto))
     entities = finalize_entities(resolution, ctx.role_votes, onto=onto)
     classes = {e.key: e.cls for e in entities}
     kept = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
@@ -432,6 +432,23 @@ class Context:
                 cls, score = self.classes[firm]
                 if score >= _FIRM_SCORE and self.classes[weak][1] < _FIRM_SCORE:
                     self.role_votes[weak].append((cls, 1.5))
+
+    def vote_alike(self, groups: Iterable[list[str]]) -> None:
+        """Items one leaderboard ranks are usually of one kind: an item with nothing firm to
+        say about itself takes the class most of the others have (two at least)."""
+        for group in groups:
+            for weak in group:
+                if self.classes[weak][1] >= _FIRM_SCORE:
+                    continue
+                kinds = Counter(
+                    self.classes[k][0]
+                    for k in group
+                    if k != weak and self.classes[k][1] >= 1.0 and self.classes[k][0] != "Entity"
+                )
+                if kinds:
+                    (cls, count), *rest = kinds.most_common()
+                    if count >= 2 and (not rest or rest[0][1] < count):
+                        self.role_votes[weak].append((cls, 1.5))
 
     # -- quantities and evidence --------------------------------------------------------
     def quantities_in(self, sentence: int, kind: str | None = None) -> list[Quantity]:

@@ -27,8 +27,9 @@ from kg.extract.context import Context
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import DE_FORMS, clause_head, fold_word
 from kg.model import Fact, Value
+from kg.ontology import Ontology
 
-__all__ = ["holder_facts"]
+__all__ = ["co_held", "holder_facts"]
 
 _REACH = 8  # tokens back from a rank to the name it is said of
 _RELATIVE = frozenset({"qui"})
@@ -72,6 +73,9 @@ class _Holders:
             return self.item_before(start - 1, sentence)  # "Y, désormais deuxième"
         if start - 1 in ctx.token_key:  # "place X au 4e rang", "X se hisse en tête"
             return self.subject_left(start, sentence)
+        named = self.name_before_verb(start, sentence)
+        if named is not None:  # "X se classe quatrième", "X dégringole au neuvième rang"
+            return named
         verb = clause_head(doc[end] if place else span.root)
         if verb.pos_ == "VERB":
             # "le Top500 place X au 4e rang": the subject is the leaderboard, X the item
@@ -148,6 +152,26 @@ class _Holders:
                 return self.item(ctx.token_key[j], sentence)
             if fold_word(doc[j].text) in _RELATIVE:
                 return self.item_before(j, sentence)
+        return None
+
+    def name_before_verb(self, i: int, sentence: int) -> str | None:
+        """The name right before the verb group that ends at token ``i``: back over verbs,
+        auxiliaries, clitics and adverbs only ("X ne pointait qu'", "X se classe")."""
+        doc, ctx = self.doc, self.ctx
+        j = i - 1
+        crossed = False
+        while j >= 0 and ctx.sentence[j] == sentence and j not in ctx.token_key:
+            tok = doc[j]
+            # a verb the tagger took for a noun after a reflexive pronoun ("se classe")
+            verb = tok.pos_ in ("VERB", "AUX") or (
+                tok.pos_ == "NOUN" and j > 0 and fold_word(doc[j - 1].text) in ("se", "s'")
+            )
+            if not (verb or tok.pos_ in ("ADV", "PRON") or fold_word(tok.text) in self.adverbs):
+                break
+            crossed = crossed or verb
+            j -= 1
+        if crossed and j >= 0 and j in ctx.token_key and ctx.sentence[j] == sentence:
+            return self.item(ctx.token_key[j], sentence, j)
         return None
 
     def after_subject_and_verb(self, j: int, sentence: int) -> bool:
@@ -322,3 +346,17 @@ def _nearest(by_sentence: dict[int, str], sentence: int) -> int | None:
     if not by_sentence:
         return None
     return min(by_sentence, key=lambda s: (abs(s - sentence), s))
+
+
+def co_held(facts: list[Fact], onto: Ontology) -> list[list[str]]:
+    """The holders of facts that share their complement: the items of one leaderboard."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for fact in facts:
+        info = onto.classes[fact.cls]
+        role, board = info.quantity_holder_role, info.quantity_complement_role
+        item, where = (fact.role(role), fact.role(board)) if role and board else (None, None)
+        if item and where:
+            items = groups.setdefault((fact.cls, where), [])
+            if item not in items:
+                items.append(item)
+    return [items for _, items in sorted(groups.items())]

@@ -274,10 +274,12 @@ class _Finder:
         # "pour le printemps Kora-3": a lower-case common word before a name is not part of it
         while start < end - 1 and doc[start].text.isalpha() and doc[start].text.islower():
             start += 1
-        # no name ends on a lower-case preposition or determiner ("Brindel en tête du")
+        # no name ends on a lower-case preposition, determiner or rank ("Brindel en tête du",
+        # "Kora-3 troisième")
         while end > start + 1 and (
             not any(c.isalnum() for c in doc[end - 1].text)
             or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
+            or doc[end - 1].text in self.lex.ordinals
         ):
             end -= 1
         # "Ombrelle en tête du palmarès": "en" opens a phrase about the name, never a name
