@@ -590,3 +590,12 @@ def test_rules_a_speaker_named_by_a_title_is_the_person_in_focus_with_that_gende
     )
     (quote,) = (f for f in x.facts if f.cls == "Quote")
     assert quote.role("speaker") == "clairevidal"
+
+
+def test_rules_a_version_takes_the_class_of_another_version(nlp: object) -> None:
+    # "Vorta-2" alone would read as a model (a code); "Vorta-1" is an accelerator
+    x = _parsed(
+        "La start-up Brindel a présenté Vorta-1, un accélérateur dédié à l'inférence. Brindel "
+        "prépare déjà Vorta-2, attendu en 2027."
+    )
+    assert (_classes(x)["vorta1"], _classes(x)["vorta2"]) == ("Hardware", "Hardware")

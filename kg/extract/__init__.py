@@ -76,6 +76,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
 
     ctx.vote_coordinated()
     ctx.vote_alike(co_held(facts, onto))
+    ctx.vote_alike(ctx.versions(), at_least=1)
     entities = finalize_entities(resolution, ctx.role_votes, onto=onto)
     classes = {e.key: e.cls for e in entities}
     kept = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -33,6 +34,8 @@ __all__ = ["Context"]
 _APPOSITION_REACH = 10
 #: A class decided by fewer votes than this can still be corrected by the roles it plays.
 _FIRM_SCORE = 2.0
+#: A name and its version number: "Tarn-2", "Frostline 2", "Sirius 4.5".
+_VERSIONED = re.compile(r"(?P<base>.*?[A-Za-zÀ-ÿ])[\s-]?\d+(?:[.,]\d+)?")
 _NEGATORS = frozenset({"ne", "n'"})
 _RELATIVE = frozenset({"qui", "que", "lequel", "laquelle", "lesquels", "lesquelles"})
 _PERSONAL = frozenset({"il", "elle"})
@@ -433,9 +436,10 @@ class Context:
                 if score >= _FIRM_SCORE and self.classes[weak][1] < _FIRM_SCORE:
                     self.role_votes[weak].append((cls, 1.5))
 
-    def vote_alike(self, groups: Iterable[list[str]]) -> None:
-        """Items one leaderboard ranks are usually of one kind: an item with nothing firm to
-        say about itself takes the class most of the others have (two at least)."""
+    def vote_alike(self, groups: Iterable[list[str]], at_least: int = 2) -> None:
+        """Items one leaderboard ranks, versions of one product, are usually of one kind: an
+        item with nothing firm to say about itself takes the class most of the others have
+        (``at_least`` of them)."""
         for group in groups:
             for weak in group:
                 if self.classes[weak][1] >= _FIRM_SCORE:
@@ -447,8 +451,25 @@ class Context:
                 )
                 if kinds:
                     (cls, count), *rest = kinds.most_common()
-                    if count >= 2 and (not rest or rest[0][1] < count):
+                    if count >= at_least and (not rest or rest[0][1] < count):
                         self.role_votes[weak].append((cls, 1.5))
+
+    def versions(self) -> list[list[str]]:
+        """Entities named as versions of one name ("Tarn-1", "Tarn-2"; "Frostline",
+        "Frostline 2"), grouped by that name."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        labels = {
+            key: group.mentions[0].text
+            for key, group in self.resolution.groups.items()
+            if group.mentions and group.mentions[0].source == "name"
+        }
+        bases = {m["base"] for label in labels.values() if (m := _VERSIONED.fullmatch(label))}
+        for key, label in sorted(labels.items()):
+            m = _VERSIONED.fullmatch(label)
+            base = m["base"] if m else label
+            if base in bases:
+                groups[base].append(key)
+        return [keys for keys in groups.values() if len(keys) > 1]
 
     # -- quantities and evidence --------------------------------------------------------
     def quantities_in(self, sentence: int, kind: str | None = None) -> list[Quantity]:
