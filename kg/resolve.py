@@ -317,7 +317,13 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
             continue
         family = lex.description_families.get(m.cue, m.cue)
         if m.cue == LATTER:
-            names = [k for n, k in resolved if n.source == "name" and n.end <= m.start]
+            names = [
+                k
+                for n, k in resolved
+                if n.source == "name"
+                and n.end <= m.start
+                and not (n.sentence == m.sentence and m.scope_start is not None)
+            ]
             key, reason = (names[-1], "the last name before it") if names else (None, "")
         else:
             # "la start-up" is not what the article presented as "le groupe X"

@@ -599,3 +599,12 @@ def test_rules_a_version_takes_the_class_of_another_version(nlp: object) -> None
         "prépare déjà Vorta-2, attendu en 2027."
     )
     assert (_classes(x)["vorta1"], _classes(x)["vorta2"]) == ("Hardware", "Hardware")
+
+
+def test_rules_ce_dernier_after_an_opening_phrase_is_not_a_name_inside_it(nlp: object) -> None:
+    x = _parsed(
+        "Kelvane a nommé Paul Vidrac directeur financier. Passé par Orvane puis par le cabinet "
+        "Tolvane, ce dernier préparera une introduction en Bourse."
+    )
+    (paul,) = (e for e in x.entities if e.key == "paulvidrac")
+    assert "'ce dernier' (sentence 1) refers to it: the last name before it" in paul.merges

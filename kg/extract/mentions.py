@@ -548,6 +548,8 @@ class _Finder:
                     source="description",
                     cue=LATTER,
                     subject=tok.dep_ in ("nsubj", "nsubj:pass"),
+                    # "Passé par X, ce dernier ...": not X
+                    scope_start=start if self._after_fronted_participle(tok.i - 1) else None,
                 )
 
     def descriptions(self, taken: set[int]) -> Iterable[Mention]:
