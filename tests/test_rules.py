@@ -608,3 +608,14 @@ def test_rules_ce_dernier_after_an_opening_phrase_is_not_a_name_inside_it(nlp: o
     )
     (paul,) = (e for e in x.entities if e.key == "paulvidrac")
     assert "'ce dernier' (sentence 1) refers to it: the last name before it" in paul.merges
+
+
+def test_rules_a_title_held_at_an_organisation(nlp: object) -> None:
+    # "à la X" says where the title is held, as "de X" and "chez X" do
+    x = _parsed(
+        "« Le modèle maîtrise le jargon bancaire », s'amuse Lucie Brunet, responsable de "
+        "l'innovation à la Banque Orvane."
+    )
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("luciebrunet", "worksFor", "banqueorvane")
+    ]
