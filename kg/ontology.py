@@ -82,9 +82,10 @@ class PropertyInfo:
     preposition_cues: tuple[str, ...]
     cue_context: str | None = None
     topic_cues: tuple[str, ...] = ()
-    #: ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )``: the property links the filler
-    #: of role R1 of a fact to the filler of its role R2 ("investor" -> "investee").
-    fact_chain: tuple[str, str] | None = None
+    #: ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )`` and ``kg:factChain``: the
+    #: property links the filler of role R1 of a fact (of class C, if given) to the filler of
+    #: its role R2 ("investor" -> "investee").
+    fact_chains: tuple[tuple[str, str, str | None], ...] = ()
     #: ``kg:orderedBy``: the quantity role whose values order the holders of facts
     ordered_by: str | None = None
 
@@ -159,18 +160,25 @@ class Ontology:
         return self.is_a(subject_cls, info.domain) and self.is_a(object_cls, info.range)
 
 
-def _fact_chain(graph: Graph, term: URIRef) -> tuple[str, str] | None:
-    """The two roles of a property chain ``( [ owl:inverseOf R1 ] R2 )``, if ``term`` has one."""
-    head = graph.value(term, OWL.propertyChainAxiom)
-    if head is None:
-        return None
-    links = list(Collection(graph, head))
-    if len(links) != 2:
-        raise OntologyError(f"{_local(term)}: a property chain of two links is expected")
-    first = graph.value(links[0], OWL.inverseOf)
-    if first is None or not isinstance(links[1], URIRef):
-        raise OntologyError(f"{_local(term)}: the chain must read ( [ owl:inverseOf R1 ] R2 )")
-    return _local(first), _local(links[1])
+def _fact_chains(graph: Graph, term: URIRef) -> tuple[tuple[str, str, str | None], ...]:
+    """The roles (and the class of the first one's filler) of every chain of ``term``: its
+    ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )`` and its ``kg:factChain`` nodes."""
+    chains: list[tuple[str, str, str | None]] = []
+    for head in sorted(graph.objects(term, OWL.propertyChainAxiom), key=str):
+        links = list(Collection(graph, head))
+        if len(links) != 2:
+            raise OntologyError(f"{_local(term)}: a property chain of two links is expected")
+        first = graph.value(links[0], OWL.inverseOf)
+        if first is None or not isinstance(links[1], URIRef):
+            raise OntologyError(f"{_local(term)}: the chain must read ( [ owl:inverseOf R1 ] R2 )")
+        chains.append((_local(first), _local(links[1]), None))
+    for node in sorted(graph.objects(term, KG.factChain), key=str):
+        start, end = graph.value(node, KG.chainFrom), graph.value(node, KG.chainTo)
+        if start is None or end is None:
+            raise OntologyError(f"{_local(term)}: a kg:factChain needs kg:chainFrom and kg:chainTo")
+        cls = graph.value(node, KG.chainFromClass)
+        chains.append((_local(start), _local(end), _local(cls) if cls is not None else None))
+    return tuple(chains)
 
 
 def _breadth_first(
@@ -308,7 +316,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 preposition_cues=_cues(graph, term, KG.prepositionCue, lang),
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
                 topic_cues=_cues(graph, term, KG.topicCue, lang),
-                fact_chain=_fact_chain(graph, term),
+                fact_chains=_fact_chains(graph, term),
                 ordered_by=_local(graph.value(term, KG.orderedBy)) or None,
             )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.relations import ordered_relations
+from kg.extract.relations import chained_relations, ordered_relations
 from kg.model import Evidence, Fact
 from kg.ontology import load_ontology
 from tests.test_rules import _parsed
@@ -114,3 +114,22 @@ def test_holders_an_item_of_unknown_kind_takes_the_kind_of_the_others(nlp: objec
     ranks = {(f.role("rankedItem"), f.value("rank")) for f in x.facts if f.cls == "Ranking"}
     assert ranks == {("kora3", 1), ("vela2", 2), ("brax4", 3), ("zephirultra", 4)}
     assert {e.key: e.cls for e in x.entities}["zephirultra"] == "AIModel"
+
+
+def test_holders_an_organisation_holding_a_stake_invested_in_it() -> None:
+    # kg:factChain on kg:investsIn, restricted to organisations: a founder's shares are not
+    stakes = [
+        Fact(
+            cls="Stake",
+            roles=(("stakeholder", holder), ("stakeIn", "kelvane")),
+            values=(("percent", 20),),
+            evidence=Evidence(sentence=0, start=0, end=10),
+            modality="Asserted",
+        )
+        for holder in ("orvanecapital", "paulvidrac")
+    ]
+    classes = {"orvanecapital": "Organization", "paulvidrac": "Person", "kelvane": "Company"}
+    relations = chained_relations(stakes, load_ontology("fr"), classes)
+    assert [(r.subject, r.predicate, r.object) for r in relations] == [
+        ("orvanecapital", "investsIn", "kelvane")
+    ]

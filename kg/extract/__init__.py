@@ -88,7 +88,7 @@ def extract(document: Document, doc: Doc) -> Extraction:
     stated = {(r.subject, r.predicate, r.object) for r in kept}
     kept += [
         r
-        for r in [*chained_relations(facts, onto), *ordered_relations(facts, onto)]
+        for r in [*chained_relations(facts, onto, classes), *ordered_relations(facts, onto)]
         if (r.subject, r.predicate, r.object) not in stated
         and onto.accepts(r.predicate, classes[r.subject], classes[r.object])
     ]

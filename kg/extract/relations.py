@@ -785,14 +785,23 @@ def text_order(relation: Relation) -> tuple[int, int, str, str, str]:
     return (r.evidence.start, r.evidence.end, r.predicate, r.subject, r.object)
 
 
-def chained_relations(facts: Iterable[Fact], onto: Ontology) -> list[Relation]:
-    """Relations the ontology's property chains draw from facts: the investors of a funding
-    round invest in its investee (``kg:investsIn``), with the fact's evidence and modality."""
-    chains = [(p.name, p.fact_chain) for p in onto.properties.values() if p.fact_chain]
+def chained_relations(
+    facts: Iterable[Fact], onto: Ontology, classes: dict[str, str]
+) -> list[Relation]:
+    """Relations the ontology's chains draw from facts: the investors of a funding round
+    invest in its investee, an organisation holding a stake in another invested in it
+    (``kg:investsIn``), with the fact's evidence and modality. ``classes`` are the entities'
+    final classes, which a chain may restrict its first role to."""
+    chains = [(p.name, chain) for p in onto.properties.values() for chain in p.fact_chains]
     found: dict[tuple[str, str, str], Relation] = {}
     for fact in facts:
-        for prop, (from_role, to_role) in chains:
-            subjects = [k for r, k in fact.roles if from_role in onto.property_ancestors(r)]
+        for prop, (from_role, to_role, from_class) in chains:
+            subjects = [
+                k
+                for r, k in fact.roles
+                if from_role in onto.property_ancestors(r)
+                and (from_class is None or onto.is_a(classes.get(k, "Entity"), from_class))
+            ]
             objects = [k for r, k in fact.roles if to_role in onto.property_ancestors(r)]
             for subject in subjects:
                 for obj in objects:
