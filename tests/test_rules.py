@@ -619,3 +619,10 @@ def test_rules_a_title_held_at_an_organisation(nlp: object) -> None:
     assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
         ("luciebrunet", "worksFor", "banqueorvane")
     ]
+
+
+def test_rules_entering_the_capital_is_investing(nlp: object) -> None:
+    x = _parsed("Brindel est détenu à 35 % par Tolvane Capital, entré au capital en 2021.")
+    assert ("tolvanecapital", "investsIn", "brindel") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }
