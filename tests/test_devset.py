@@ -1,7 +1,7 @@
 """Quality floors on the project's own development set (eval/dev): regressions fail here.
 
-The floors sit a little under the figures measured when they were set (66 texts: 44 dev,
-22 held out), so that a change that loses facts across the board is caught; the README
+The floors sit a little under the figures measured when they were set (78 texts: 52 dev,
+26 held out; dev F1 0.834 P 0.915, held out F1 0.733 P 0.831), so that a change that loses facts across the board is caught; the README
 quotes the current figures.
 """
 
@@ -15,7 +15,7 @@ from eval import devset
 
 @pytest.mark.parametrize(
     ("part", "min_f1", "min_precision"),
-    [("dev", 0.77, 0.86), ("heldout", 0.66, 0.78)],
+    [("dev", 0.81, 0.89), ("heldout", 0.71, 0.80)],
 )
 def test_devset_micro_scores_stay_above_their_floor(
     nlp: Language, part: str, min_f1: float, min_precision: float
