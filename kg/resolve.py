@@ -147,7 +147,7 @@ def _short_name_merges(groups: dict[str, _Group], onto: Ontology, lex: Lexicon) 
     """Map the key of a short name ("Dalmore") to the one full name it shortens, when the
     article gave the full name first and the full name only adds organisation suffixes
     ("Dalmore Énergie", "Kelvane Chemical"). A full name given after the short one names
-    something else: a division or a product ("Microsoft" then "Microsoft AI")."""
+    something else: a division or a product ("Kelvane" then "Kelvane AI")."""
     suffixes = {
         s for info in onto.classes.values() for s in info.name_suffixes
     } - lex.division_suffixes

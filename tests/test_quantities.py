@@ -31,7 +31,7 @@ def test_quantities_money_is_normalised(text: str, value: Decimal, unit: str) ->
 @pytest.mark.parametrize(
     ("text", "low", "high", "value"),
     [
-        ("entre 30 et 35 % d'OpenAI", Decimal(30), Decimal(35), None),
+        ("entre 30 et 35 % d'Orvane", Decimal(30), Decimal(35), None),
         ("de 10 à 12 %", Decimal(10), Decimal(12), None),
         ("30 %", None, None, Decimal(30)),
         ("2,5 pour cent", None, None, Decimal("2.5")),

@@ -14,13 +14,17 @@ ONTO, LEX = load_ontology(), load_lexicon()
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("OpenAI", "Open AI"), ("OpenAI", "OpenAI Inc."), ("Société Générale", "SOCIETE GENERALE")],
+    [
+        ("KelvaneAI", "Kelvane AI"),
+        ("KelvaneAI", "KelvaneAI Inc."),
+        ("Société Générale", "SOCIETE GENERALE"),
+    ],
 )
 def test_resolve_entity_key_merges_spellings(a: str, b: str) -> None:
     assert entity_key(a, LEX) == entity_key(b, LEX)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Microsoft", "Microsoft AI"), ("Quorva", "Quorvaa")])
+@pytest.mark.parametrize(("a", "b"), [("Kelvane", "Kelvane AI"), ("Quorva", "Quorvaa")])
 def test_resolve_entity_key_keeps_different_names_apart(a: str, b: str) -> None:
     assert entity_key(a, LEX) != entity_key(b, LEX)
 
@@ -203,12 +207,12 @@ def test_resolve_fallback_votes_count_only_when_nothing_else_does() -> None:
 def test_resolve_a_fallback_class_does_not_steer_descriptions() -> None:
     mentions = [
         _name("Nexaria", 0, 0, [("Organization", 1.0)]),
-        # "OpenAI" looks like a brand, but nothing says it is not the start-up
-        Mention(30, 36, "OpenAI", 1, subject=True, fallback_votes=(("Artifact", 0.5),)),
+        # "KelvaneAI" looks like a brand, but nothing says it is not the start-up
+        Mention(30, 39, "KelvaneAI", 1, subject=True, fallback_votes=(("Artifact", 0.5),)),
         _description("La start-up", 60, 2, "start-up", subject=True),
     ]
     resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
-    assert resolution.keys[(60, 71)] == "openai"
+    assert resolution.keys[(60, 71)] == "kelvaneai"
 
 
 def test_resolve_a_short_name_after_the_full_name_joins_it() -> None:
