@@ -626,3 +626,19 @@ def test_rules_entering_the_capital_is_investing(nlp: object) -> None:
     assert ("tolvanecapital", "investsIn", "brindel") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pour Kelvane, dont le PDG Paul Vidrac a fait du recentrage sa priorité, la vente doit "
+        "réduire la dette.",
+        "Le groupe Kelvane, dont le directeur général, Paul Vidrac, a fait du recentrage sa "
+        "priorité, vend sa filiale.",
+    ],
+)
+def test_rules_a_title_after_dont_is_held_at_the_name_before_it(nlp: object, text: str) -> None:
+    x = _parsed(text)
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("paulvidrac", "ceoOf", "kelvane")
+    ]

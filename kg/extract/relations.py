@@ -409,6 +409,13 @@ class _Extractor:
                         sentence, "Organization"
                     )
                     org = (topic, last - 1) if topic else None
+                if not org and (owner := self._dont_owner(tok.i, sentence)):
+                    # "Kelvane, dont le PDG Paul Vidrac ...", "X, dont la directrice, Y, ..."
+                    after = last + 1 if last < len(doc) and doc[last].text == "," else last
+                    person = ctx.mention_after(after, sentence, skip_det=False)
+                    if person:
+                        self.add(person[0], prop, owner, tok, [])
+                    continue
                 if not org and (appointee := self._appointee(tok.i, sentence)):
                     # "la nomination de X au poste de directrice générale", "Y est nommé
                     # directeur financier": of the organisation the sentence is about
@@ -445,6 +452,18 @@ class _Extractor:
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
                 if person:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+
+    def _dont_owner(self, i: int, sentence: int) -> str | None:
+        """The name a "dont" before the title at token ``i`` stands for ("X, dont le PDG")."""
+        ctx, doc = self.ctx, self.ctx.doc
+        j = i - 1
+        while j > 0 and doc[j].pos_ == "DET":
+            j -= 1
+        if j <= 0 or fold_word(doc[j].text) != "dont":
+            return None
+        k = j - 1 if doc[j - 1].text == "," else j
+        found = ctx.mention_before(k, sentence)
+        return found[0] if found and ctx.fits(found[0], "Organization") else None
 
     def _appointee(self, i: int, sentence: int) -> str | None:
         """The person a title at token ``i`` is given to: 'X au poste de <title>', 'X comme
