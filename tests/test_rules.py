@@ -642,3 +642,11 @@ def test_rules_a_title_after_dont_is_held_at_the_name_before_it(nlp: object, tex
     assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
         ("paulvidrac", "ceoOf", "kelvane")
     ]
+
+
+def test_rules_a_verb_the_tagger_could_not_read_still_relates(nlp: object) -> None:
+    # the tagger reads "commercialise" as X here
+    x = _parsed("Kelvane commercialise Lexor, un assistant de recherche documentaire.")
+    assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
+        ("lexor", "developedBy", "kelvane")
+    ]

@@ -190,7 +190,8 @@ class _Extractor:
     def verbs(self) -> None:
         doc = self.ctx.doc
         for tok in tokens(doc):
-            if tok.pos_ not in ("VERB", "AUX"):
+            # a verb the tagger could not read ("Kelvane commercialise/X Lexor") still counts
+            if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "X" and tok.text.islower()):
                 continue
             matches = self.cues.verbs.match(doc, tok.i)
             if matches and _ended(tok):
