@@ -83,6 +83,11 @@ class _Group:
     mentions: list[Mention] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
 
+    def absorb(self, other: _Group, reason: str) -> None:
+        """Fold the mentions of ``other`` (another spelling of this entity) in, saying why."""
+        self.mentions.extend(other.mentions)
+        self.merges.append(reason)
+
     def votes(self) -> list[tuple[str, float]]:
         """Context votes of every mention, plus NER votes averaged over the names; failing
         any, the fallback votes of the names' shapes, averaged too.
@@ -279,23 +284,19 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
     for short, (full, part) in sorted(_person_part_merges(groups, onto).items()):
         if short == full or full not in groups:
             continue
-        target = groups[full]
         moved = groups.pop(short)
-        target.mentions.extend(moved.mentions)
-        target.merges.append(
-            f"'{moved.mentions[0].text}' is the {part} of '{target.mentions[0].text}'"
-        )
+        reason = f"'{moved.mentions[0].text}' is the {part} of '{groups[full].mentions[0].text}'"
         for m in moved.mentions:
             if m.votes and m.votes[0][0] != "Person":
-                target.merges[-1] += " (its own context disagreed)"
+                reason += " (its own context disagreed)"
+        groups[full].absorb(moved, reason)
 
     for short, full in sorted(_short_name_merges(groups, onto, lex).items()):
-        target = groups[full]
         moved = groups.pop(short)
-        target.mentions.extend(moved.mentions)
-        target.merges.append(
-            f"'{moved.mentions[0].text}' is '{target.mentions[0].text}' without the word that "
-            "says what kind of organisation it is"
+        groups[full].absorb(
+            moved,
+            f"'{moved.mentions[0].text}' is '{groups[full].mentions[0].text}' without the word "
+            "that says what kind of organisation it is",
         )
 
     keys = {(m.start, m.end): key for key, g in groups.items() for m in g.mentions}

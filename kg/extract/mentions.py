@@ -686,6 +686,8 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
             [("Artifact", 0.5)] if _looks_like_a_brand(map(finder.word, doc[start:end])) else []
         )
         head = doc[start:end].root
+        # the cue noun that introduces the name ("le groupe X"), if any
+        noun = naming_noun(doc, start, finder.is_naming_cue)
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
         mentions.append(
@@ -699,8 +701,8 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 fallback_votes=tuple(fallback),
                 source="name",
                 subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
-                or _naming_subject(doc, start, finder),
-                presented_as=_presenting_noun(doc, start, finder),
+                or _naming_subject(doc, start, noun),
+                presented_as=fold_word(doc[noun].lemma_) if noun is not None else "",
             )
         )
     mentions.extend(finder.descriptions(taken))
@@ -708,17 +710,9 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
     return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
-def _presenting_noun(doc: Doc, start: int, finder: _Finder) -> str:
-    """'le groupe X', 'la jeune pousse X': the cue noun introducing the name, as a word of the
-    description families (lower-case lemma, compounds joined), or ''."""
-    noun = naming_noun(doc, start, finder.is_naming_cue)
-    return fold_word(doc[noun].lemma_) if noun is not None else ""
-
-
-def _naming_subject(doc: Doc, start: int, finder: _Finder) -> bool:
-    """'La start-up lyonnaise Kalio a annoncé': the noun naming it is the subject (also when
-    the tagger missed that it is a noun, and hung the name on it)."""
-    noun = naming_noun(doc, start, finder.is_naming_cue)
+def _naming_subject(doc: Doc, start: int, noun: int | None) -> bool:
+    """'La start-up lyonnaise Kalio a annoncé': the noun naming it (``noun``) is the subject
+    (also when the tagger missed that it is a noun, and hung the name on it)."""
     if noun is None and start > 0 and doc[start].head.i == start - 1:
         noun = start - 1
     return noun is not None and doc[noun].dep_ in ("nsubj", "nsubj:pass")
