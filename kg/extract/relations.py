@@ -59,6 +59,11 @@ _AGENT_REACH = 4
 _UNTIL = frozenset({"à", "jusqu'", "jusqu’"})
 
 
+def _reads_as_verb(tok: Token) -> bool:
+    """A verb, or a lower-case word the tagger could not read ("Ordalis édite/X Routéo")."""
+    return tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "X" and tok.text.islower())
+
+
 def _ended(verb: Token) -> bool:
     """The verb's state ended at a year it names: 'de 2019 à 2024' (the end year hung on the
     verb or on the start year), 'jusqu'en 2023'."""
@@ -190,8 +195,7 @@ class _Extractor:
     def verbs(self) -> None:
         doc = self.ctx.doc
         for tok in tokens(doc):
-            # a verb the tagger could not read ("Kelvane commercialise/X Lexor") still counts
-            if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "X" and tok.text.islower()):
+            if not _reads_as_verb(tok):
                 continue
             matches = self.cues.verbs.match(doc, tok.i)
             if matches and _ended(tok):
@@ -295,10 +299,7 @@ class _Extractor:
             j = found[1] + 1
             while j < end and (doc[j].pos_ == "ADV" or fold_word(doc[j].text) in _BEFORE_VERB):
                 j += 1
-            # a verb, or a lower-case word the tagger could not read ("Ordalis édite/X")
-            if j < end and (
-                doc[j].pos_ in ("VERB", "AUX") or (doc[j].pos_ == "X" and doc[j].text.islower())
-            ):
+            if j < end and _reads_as_verb(doc[j]):
                 return found[0], comma
         return None
 
