@@ -64,6 +64,16 @@ def test_quantities_relative_dates_need_an_anchor() -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["Deux jours plus tard, mercredi, X a investi.", "X a investi ce mercredi."]
+)
+def test_quantities_weekday_span_is_the_words_not_the_space_before(text: str) -> None:
+    # a span that starts on a space lies in no sentence, and its date reaches no fact
+    (q,) = find_quantities(text, anchor=dt.date(2025, 10, 9))
+    assert (q.date, text[q.start : q.end].split()[-1]) == (dt.date(2025, 10, 8), "mercredi")
+    assert not text[q.start].isspace()
+
+
+@pytest.mark.parametrize(
     ("text", "date"),
     [("le 3 mars 2025", dt.date(2025, 3, 3)), ("le 1er juin 2024", dt.date(2024, 6, 1))],
 )

@@ -84,7 +84,7 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "weekday": re.compile(
-            rf"(?<!\w)(?:ce|le|dernier|ce\s+dernier)?\s*(?P<weekday>{weekdays})(?!\w)",
+            rf"(?<!\w)(?:(?:ce|le|dernier|ce\s+dernier)\s+)?(?P<weekday>{weekdays})(?!\w)",
             re.IGNORECASE,
         ),
     }
