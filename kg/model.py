@@ -75,8 +75,11 @@ class Mention:
     For a description, ``cue`` is its head noun, ``subject`` tells whether it is the subject of
     its clause, ``clause_subject`` is the start offset of its clause's subject, if any, and
     ``scope_start`` the offset from which names of its own sentence may be what it refers to
-    (after a fronted phrase: "Fondée par deux anciens de X, la start-up ..." is not about X).
-    For a name, ``presented_as`` is the cue noun that introduces it ("le groupe X": "groupe").
+    (after a fronted phrase: "Fondée par deux anciens de X, la start-up ..." is not about X),
+    and ``apposed`` tells that it follows a name and a comma ("X, la filiale de Y").
+    For a name, ``presented_as`` is the cue noun that introduces it ("le groupe X": "groupe"),
+    and ``backgrounded`` tells that it is only an agent, a source or a noun's complement ("par
+    X", "selon X", "le capital de X"): a description in its sentence is not about it.
     """
 
     start: int
@@ -92,6 +95,8 @@ class Mention:
     clause_subject: int | None = None
     scope_start: int | None = None
     presented_as: str = ""
+    backgrounded: bool = False
+    apposed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,7 +211,13 @@ def _antecedent(
         if m.sentence == desc.sentence and (desc.scope_start is None or m.start >= desc.scope_start)
     ]
     # within a sentence, another noun ("la start-up ... du groupe") is another entity
-    others = [(m, k) for m, k in same if not _holds(m, desc.clause_subject) and m.source == "name"]
+    others = [
+        (m, k)
+        for m, k in same
+        if not _holds(m, desc.clause_subject)
+        and m.source == "name"
+        and (desc.apposed or not m.backgrounded)
+    ]
     if others:
         return others[-1][1], "nearest earlier name in the sentence"
     # "La start-up prévoit ..., valorisant l'entreprise": a description that is the subject

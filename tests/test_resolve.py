@@ -128,6 +128,27 @@ def test_resolve_a_subject_description_follows_its_family() -> None:
     assert keys[(80, 95)] == "nexaria"
 
 
+@pytest.mark.parametrize(("apposed", "expected"), [(False, "nexaria"), (True, "borealis")])
+def test_resolve_a_backgrounded_name_is_no_antecedent_unless_apposed(
+    apposed: bool, expected: str
+) -> None:
+    # "Nexaria ... L'opération, où planchent les banquiers de Borealis, valorise la pépite":
+    # Borealis only qualifies a noun; "le rachat de Borealis, la pépite ...": it is apposed
+    borealis = Mention(60, 68, "Borealis", 1, votes=(("Company", 2.0),), backgrounded=True)
+    pepite = Mention(
+        80,
+        89,
+        "la pépite",
+        1,
+        (("Company", 2.0),),
+        source="description",
+        cue="pépite",
+        apposed=apposed,
+    )
+    mentions = [_name("Nexaria", 0, 0, [("Company", 2.0)], subject=True), borealis, pepite]
+    assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(80, 89)] == expected
+
+
 def test_resolve_description_without_antecedent_is_left_out() -> None:
     mentions = [_description("La start-up", 0, 0, "start-up", subject=True)]
     resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)

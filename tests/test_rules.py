@@ -568,6 +568,39 @@ def test_rules_ce_dernier_is_the_last_name_before_it(nlp: object) -> None:
     assert "'Ce dernier' (sentence 1) refers to it: the last name before it" in fund.merges
 
 
+@pytest.mark.parametrize(
+    ("text", "backgrounded"),
+    [
+        ("L'opération, sur laquelle planchent les banquiers de Varnel, a été conclue.", True),
+        ("Selon Varnel, l'opération a été conclue.", True),
+        ("Le contrat a été signé par Varnel en mars.", True),
+        ("Le patron de Varnel a signé le contrat.", False),  # a title: about Varnel
+        ("Varnel a signé le contrat.", False),
+    ],
+)
+def test_rules_names_in_the_background_of_their_sentence(
+    nlp: object, text: str, backgrounded: bool
+) -> None:
+    from kg.extract.mentions import find_mentions
+    from kg.lexicon import load_lexicon
+    from kg.nlp import parse
+
+    onto = load_ontology("fr")
+    mentions = find_mentions(parse(text), text, onto=onto, lex=load_lexicon("fr"))
+    (varnel,) = (m for m in mentions if m.text == "Varnel")
+    assert varnel.backgrounded is backgrounded
+
+
+def test_rules_a_description_is_not_a_name_that_only_qualifies_a_noun(nlp: object) -> None:
+    x = _parsed(
+        "Le groupe Orvane négocie le rachat de Kelvane, le studio bordelais à l'origine du jeu "
+        "Lune Rouge. L'opération, sur laquelle planchent les banquiers de Varnel, valoriserait "
+        "la pépite autour de 250 millions d'euros."
+    )
+    (valuation,) = (f for f in x.facts if f.cls == "Valuation")
+    assert valuation.role("valuationOf") == "kelvane"
+
+
 def test_rules_a_description_is_not_what_another_family_presented(nlp: object) -> None:
     # the subject Orvane is most in focus, but the article presented it as a "groupe"
     x = _parsed(

@@ -66,6 +66,10 @@ class Cues:
         self.titles = CueIndex.build(
             (cue, p.name) for p in onto.properties.values() for cue in p.title_cues
         )
+        # "selon X", "d'après X": who the article cites, not what it is about
+        self.source_words = frozenset(
+            fold_word(c).replace(" ", "") for c in onto.modality_cues.get("Reported", ())
+        )
         self.reserved = frozenset(
             fold_word(cue)
             for name, info in onto.classes.items()
@@ -528,6 +532,26 @@ class _Finder:
         """A singular noun, or an abbreviation ("GPU"): it names one thing, not a collection."""
         return not is_plural(tok)
 
+    def backgrounded(self, head: Token, noun: int | None) -> bool:
+        """The name stands in the background of its clause: an agent ("fournie par X"), a
+        source ("selon X") or the complement of a noun that is not a title ("le capital de X",
+        "un article de X"; not "le patron de X")."""
+        doc = self.doc
+        for tok in conjuncts_up(doc[noun] if noun is not None else head):
+            for case in (c for c in tok.children if c.dep_ == "case"):
+                word = fold_word(case.text)
+                before = fold_word(doc[case.i - 1].text) if case.i > 0 else ""
+                if word == "par" or {word, before + word} & self.cues.source_words:
+                    return True
+                if (
+                    word in DE_FORMS
+                    and tok.dep_ == "nmod"
+                    and tok.head.pos_ == "NOUN"
+                    and not self.cues.titles.match(doc, tok.head.i)
+                ):
+                    return True
+        return False
+
     # -- descriptions -----------------------------------------------------------------
     def latter(self) -> Iterable[Mention]:
         """'Ce dernier détiendra 70 %', 'Cette dernière, une medtech, ...': the latter."""
@@ -608,6 +632,7 @@ class _Finder:
                     subject_tok = named[0] if named else subject_tok
                 clause_subject = subject_tok.idx
             start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
+            apposed = self._apposed(det.i, taken)
             # by word order, the subject after an opening phrase, whatever the parse says
             scope_start = start if self._after_fronted_participle(det.i) else None
             yield Mention(
@@ -621,7 +646,21 @@ class _Finder:
                 subject=subject,
                 clause_subject=clause_subject,
                 scope_start=scope_start,
+                apposed=apposed,
             )
+
+    def _apposed(self, i: int, taken: set[int]) -> bool:
+        """The description starting at token ``i`` is in apposition to the name before it
+        ("le rachat de Galvane, la pépite montpelliéraine"), not the subject after an opening
+        phrase that ends with a name ("Selon X, la start-up ...", "Conseillé par X, le groupe")."""
+        doc = self.doc
+        if i < 2 or doc[i - 1].text != "," or i - 2 not in taken:
+            return False
+        name = i - 2
+        while name - 1 in taken:
+            name -= 1
+        opening = doc[doc[name].sent.start : name]
+        return not opening or any("Fin" in t.morph.get("VerbForm") for t in opening)
 
     def _after_fronted_participle(self, i: int) -> bool:
         """Token ``i`` follows the comma that closes a sentence-opening participle phrase
@@ -703,6 +742,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
                 or _naming_subject(doc, start, noun),
                 presented_as=fold_word(doc[noun].lemma_) if noun is not None else "",
+                backgrounded=finder.backgrounded(head, noun),
             )
         )
     mentions.extend(finder.descriptions(taken))
