@@ -45,6 +45,7 @@ class ClassInfo:
     noun_cues: tuple[str, ...]
     anaphoric_cues: tuple[str, ...]
     name_suffixes: tuple[str, ...]
+    name_prefixes: tuple[str, ...]
     verb_cues: tuple[str, ...]
     inverse_verb_cues: tuple[str, ...]
     color: str
@@ -276,6 +277,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             noun_cues=_cues(graph, term, KG.nounCue, lang),
             anaphoric_cues=_cues(graph, term, KG.anaphoricCue, lang),
             name_suffixes=_cues(graph, term, KG.nameSuffixCue, lang),
+            name_prefixes=_cues(graph, term, KG.namePrefixCue, lang),
             verb_cues=_cues(graph, term, KG.verbCue, lang),
             inverse_verb_cues=_cues(graph, term, KG.inverseVerbCue, lang),
             color=str(graph.value(term, KG.displayColor) or "#97c2fc"),

@@ -246,6 +246,26 @@ pilotera   VERB  ROOT      7 piloter    _
 .          PUNCT punct     7 .          _
 """
 
+# a headline of common words NER took for a name
+HEADLINE_PHRASE = """
+Changement NOUN  ROOT      0 changement B-MISC
+de         ADP   case      2 de         I-MISC
+cap        NOUN  nmod      0 cap        I-MISC
+chez       ADP   case      4 chez       _
+Nexaria+   PROPN nmod      0 Nexaria    B-ORG
+.          PUNCT punct     0 .          _
+"""
+
+# a first word that marks organisations, on a name NER took for a place
+PREFIXED_NAME = """
+La         DET   det       1 le         _
+Clinique   PROPN nsubj     4 Clinique   B-LOC
+des        ADP   case      3 de         I-LOC
+Ormeaux    PROPN nmod      1 Ormeaux    I-LOC
+recrute+   VERB  ROOT      4 recruter   _
+.          PUNCT punct     4 .          _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -338,6 +358,15 @@ def test_extract_evidence_spans_lie_in_their_sentence(fr_vocab: Vocab, table: st
 def test_extract_a_name_ner_cut_short_gets_its_next_proper_noun(fr_vocab: Vocab) -> None:
     x = _extract(fr_vocab, CUT_NAME)
     assert sorted(e.label for e in x.entities) == ["Nexaria", "Silver Grove"]
+
+
+def test_extract_a_headline_phrase_is_no_name(fr_vocab: Vocab) -> None:
+    # cut at its first lower-case word, "Changement de cap" must not leave "Changement de"
+    assert _classes(_extract(fr_vocab, HEADLINE_PHRASE)) == {"Nexaria": "Organization"}
+
+
+def test_extract_a_name_prefix_cue_types_the_name(fr_vocab: Vocab) -> None:
+    assert _classes(_extract(fr_vocab, PREFIXED_NAME)) == {"Clinique des Ormeaux": "Organization"}
 
 
 def test_extract_a_passive_agent_the_parser_hung_elsewhere(fr_vocab: Vocab) -> None:

@@ -62,6 +62,9 @@ class Cues:
         self.name_suffixes = {
             suffix: name for name, info in onto.classes.items() for suffix in info.name_suffixes
         }
+        self.name_prefixes = {
+            prefix: name for name, info in onto.classes.items() for prefix in info.name_prefixes
+        }
         self.artifact_classes = frozenset(c for c in onto.classes if onto.is_a(c, "Artifact"))
         self.titles = CueIndex.build(
             (cue, p.name) for p in onto.properties.values() for cue in p.title_cues
@@ -278,14 +281,6 @@ class _Finder:
         # "pour le printemps Kora-3": a lower-case common word before a name is not part of it
         while start < end - 1 and doc[start].text.isalpha() and doc[start].text.islower():
             start += 1
-        # no name ends on a lower-case preposition, determiner or rank ("Brindel en tête du",
-        # "Kora-3 troisième")
-        while end > start + 1 and (
-            not any(c.isalnum() for c in doc[end - 1].text)
-            or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
-            or doc[end - 1].text in self.lex.ordinals
-        ):
-            end -= 1
         # "Ombrelle en tête du palmarès": "en" opens a phrase about the name, never a name
         for j in range(start + 1, end):
             if doc[j].text == "en":
@@ -299,6 +294,14 @@ class _Finder:
                 if word.isalpha() and word.islower() and word not in _NAME_CONNECTORS:
                     end = j
                     break
+        # no name ends on a lower-case preposition, determiner or rank ("Brindel en tête du",
+        # "Kora-3 troisième", "Changement de cap" cut to "Changement de" above)
+        while end > start + 1 and (
+            not any(c.isalnum() for c in doc[end - 1].text)
+            or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
+            or doc[end - 1].text in self.lex.ordinals
+        ):
+            end -= 1
         return start, end
 
     def _extend(self, start: int, end: int) -> tuple[int, int]:
@@ -444,6 +447,10 @@ class _Finder:
         last = self.word(doc[end - 1])
         if end - start > 1 and last in self.cues.name_suffixes:
             votes.append((self.cues.name_suffixes[last], 1.5))
+        # "Clinique des Tilleuls", "Banque Korvel": a first word that marks organisations
+        first = self.word(doc[start])
+        if end - start > 1 and first in self.cues.name_prefixes:
+            votes.append((self.cues.name_prefixes[first], 1.5))
         head = doc[start:end].root
         # "deux modèles : A et B" and "le modèle, A,": the name hangs off a cue noun
         for tok in conjuncts_up(head):
