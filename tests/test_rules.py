@@ -117,6 +117,39 @@ def test_rules_naming_noun_walks_over_adjectives_and_complements(fr_vocab: Vocab
     assert naming_noun(about, 3, lambda i: about[i].text == "patron") is None
 
 
+def test_rules_a_ranked_item_typed_by_its_leaderboard_gets_its_maker(nlp: object) -> None:
+    # nothing but its board-mates says "Dolmen Large" is a model, and they must say it before
+    # "de l'américain Brindel" is read as its maker
+    x = _parsed(
+        "Au classement Orbis publié lundi, Kestrel-2 est deuxième, Tarn-5 est troisième et "
+        "Dolmen Large de l'américain Brindel est quatrième."
+    )
+    assert ("dolmenlarge", "developedBy", "brindel") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }
+
+
+def test_rules_naming_noun_stops_at_a_demonym_after_de(fr_vocab: Vocab) -> None:
+    # "le modèle du chinois X": X makes the model; "le fabricant chinois X" names X
+    words = ["le", "modèle", "du", "chinois", "Tavane"]
+    made = Doc(fr_vocab, words=words, pos=["DET", "NOUN", "ADP", "ADJ", "PROPN"])
+    assert naming_noun(made, 4, lambda i: made[i].text == "modèle", ("ois",)) is None
+    named = Doc(
+        fr_vocab,
+        words=["le", "fabricant", "chinois", "Tavane"],
+        pos=["DET", "NOUN", "ADJ", "PROPN"],
+    )
+    assert naming_noun(named, 3, lambda i: named[i].text == "fabricant", ("ois",)) == 1
+
+
+def test_rules_an_artefact_of_a_maker_named_with_its_demonym(nlp: object) -> None:
+    x = _parsed("Kestrel-2, le modèle du chinois Tavane Labs, arrive en tête du classement Orbis.")
+    assert ("kestrel2", "developedBy", "tavanelabs") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }
+    assert _classes(x)["tavanelabs"] == "Company"
+
+
 def _fact(cls: str, sentence: int, roles: tuple, values: tuple = ()) -> Fact:
     return Fact(cls, roles, values, Evidence(sentence, 0, 1))
 

@@ -70,13 +70,15 @@ def extract(document: Document, doc: Doc) -> Extraction:
         if item:
             ranked_items[fact.evidence.sentence] = item
     investees = {f.evidence.sentence: k for f in facts if (k := f.role("investee"))}
+    # items of one leaderboard, and versions of one name, are alike: known before the
+    # relations, so that "Nova Large de l'américain X" reads as an artefact and its maker
+    ctx.vote_alike(co_held(facts, onto))
+    ctx.vote_alike(ctx.versions(), at_least=1)
     relations = find_relations(
         ctx, facts_by_sentence=facts_by_sentence, ranked_items=ranked_items, investees=investees
     )
 
     ctx.vote_coordinated()
-    ctx.vote_alike(co_held(facts, onto))
-    ctx.vote_alike(ctx.versions(), at_least=1)
     entities = finalize_entities(resolution, ctx.role_votes, onto=onto)
     classes = {e.key: e.cls for e in entities}
     kept = [

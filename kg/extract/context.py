@@ -117,7 +117,7 @@ class Context:
 
         starts = sorted({min(tok.i for tok in span) for span in self._mention_spans()})
         for start in starts:
-            cue = naming_noun(doc, start, is_cue)
+            cue = naming_noun(doc, start, is_cue, self.lex.demonym_endings)
             if cue is not None:
                 for i in range(cue, start):  # the whole naming phrase stands for the name
                     if i not in self.token_key and doc[i].pos_ in ("NOUN", "ADJ", "PROPN"):
@@ -391,6 +391,11 @@ class Context:
         if required not in self.onto.classes or self.onto.is_a(cls, required):
             return True
         return score < _FIRM_SCORE and not (cls == "Person" and score > 0)
+
+    def class_now(self, key: str) -> tuple[str, float]:
+        """The entity's class and score with the roles it has played so far."""
+        group = self.resolution.groups[key]
+        return decide_class(group.votes() + self.role_votes.get(key, []), self.onto)
 
     def vote(self, key: str, required: str) -> None:
         """Record that the entity plays a role whose range is ``required``."""

@@ -19,6 +19,7 @@ from kg.extract.syntax import (
     CueIndex,
     clause_head,
     fold_word,
+    is_demonym,
     is_modifier_word,
     is_plural,
     naming_noun,
@@ -391,7 +392,7 @@ class _Finder:
         sentence = self.sentence[start]
         # "le modèle X", "15 000 GPU X", "le fabricant grenoblois de batteries X": a singular
         # (or indefinite, or abbreviated) cue noun introduces the name
-        cue = naming_noun(doc, start, self.is_naming_cue)
+        cue = naming_noun(doc, start, self.is_naming_cue, self.lex.demonym_endings)
         if cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
         # "la jeune pousse X", "la start-up X": a cue ending right before the name, whatever
@@ -414,9 +415,11 @@ class _Finder:
                 k -= 1
             if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
-        # "le modèle d'X", "le H100 de X": the name after an artefact's "de" is its maker
-        if start >= 2 and fold_word(doc[start - 1].text) in DE_FORMS:
-            before = doc[start - 2]
+        # "le modèle d'X", "le H100 de X", "le modèle du chinois X": the name after an
+        # artefact's "de" (and a demonym) is its maker
+        de = self._maker_de(start)
+        if de is not None and de >= 1:
+            before = doc[de - 1]
             if _is_versioned([self.word(before)]) or any(
                 c in self.cues.artifact_classes
                 for _, c in self.cues.class_nouns.match(doc, before.i)
@@ -457,6 +460,8 @@ class _Finder:
             if tok.dep_ in ("appos", "parataxis", "dep") and tok.head.pos_ == "NOUN":
                 if tok.head.i == start - 1 and not self._names_kind(tok.head):
                     continue  # "les produits Nexaria": the products of Nexaria
+                if de is not None and tok.head.i < de:
+                    continue  # "le modèle du chinois X": X makes the model
                 for _, cls in self.cues.class_nouns.match(doc, tok.head.i):
                     votes.append((cls, 2.0))
         # "X est une start-up": the name is the subject of a copular cue noun
@@ -472,15 +477,19 @@ class _Finder:
             tuple(words[-len(phrase) :]) == phrase for phrase in self.lex.organization_before
         )
 
+    def _maker_de(self, start: int) -> int | None:
+        """The "de" right before a name, over a determiner and a demonym ("du chinois X", "de
+        l'américain X"), if any."""
+        doc = self.doc
+        j = start - 1
+        if j >= 0 and self._is_demonym(j):
+            j -= 1
+            if j >= 0 and doc[j].pos_ == "DET":
+                j -= 1
+        return j if j >= 0 and fold_word(doc[j].text) in DE_FORMS else None
+
     def _is_demonym(self, i: int) -> bool:
-        word = self.doc[i].text
-        return (
-            word.isalpha()
-            and word.islower()
-            and len(word) > 4
-            and self.doc[i].pos_ in ("ADJ", "NOUN", "PROPN")
-            and word.endswith(self.lex.demonym_endings)
-        )
+        return is_demonym(self.doc[i], self.lex.demonym_endings)
 
     def colon_list_votes(
         self, spans: list[tuple[int, int]]
@@ -733,7 +742,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         )
         head = doc[start:end].root
         # the cue noun that introduces the name ("le groupe X"), if any
-        noun = naming_noun(doc, start, finder.is_naming_cue)
+        noun = naming_noun(doc, start, finder.is_naming_cue, lex.demonym_endings)
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
         mentions.append(

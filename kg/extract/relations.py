@@ -24,12 +24,12 @@ from kg.extract.syntax import (
     conjuncts,
     fold_word,
     has_en_clitic,
+    is_demonym,
     strip_reflexive,
     tokens,
 )
 from kg.model import Fact, Relation, Value
 from kg.ontology import Ontology
-from kg.resolve import decide_class
 
 __all__ = ["chained_relations", "find_relations", "ordered_relations", "text_order"]
 
@@ -645,7 +645,9 @@ class _Extractor:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or span.end + 1 >= len(doc):
                 continue
-            if not ctx.onto.is_a(ctx.classes[key][0], "Artifact") or ctx.classes[key][1] <= 0:
+            # with the roles played so far: "Nova Large" is a model once ranked among models
+            cls, score = ctx.class_now(key)
+            if not ctx.onto.is_a(cls, "Artifact") or score <= 0:
                 continue
             sentence = ctx.sentence[span.start]
             owner = self._owner_after(span.end, sentence, key)
@@ -701,7 +703,11 @@ class _Extractor:
             j < min(len(doc), i + 4)
             and j not in ctx.token_key
             and doc[j].text[:1].islower()
-            and (doc[j].pos_ == "DET" or self.cues.class_nouns.match(doc, j))
+            and (
+                doc[j].pos_ == "DET"
+                or self.cues.class_nouns.match(doc, j)
+                or is_demonym(doc[j], ctx.lex.demonym_endings)  # "de l'américain Orvane"
+            )
         ):
             j += 1
         if j > i and doc[j - 1].pos_ != "DET":
@@ -756,10 +762,7 @@ class _Extractor:
             key: next((m.text for m in g.mentions if m.source == "name"), "")
             for key, g in ctx.resolution.groups.items()
         }
-        classes = {
-            key: decide_class(group.votes() + ctx.role_votes.get(key, []), ctx.onto)[0]
-            for key, group in ctx.resolution.groups.items()
-        }
+        classes = {key: ctx.class_now(key)[0] for key in ctx.resolution.groups}
         organizations = {key for key, cls in classes.items() if ctx.onto.is_a(cls, "Organization")}
         artifacts = {key for key, cls in classes.items() if ctx.onto.is_a(cls, "Artifact")}
         for key in sorted(organizations | artifacts):

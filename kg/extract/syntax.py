@@ -267,15 +267,35 @@ def is_modifier_word(tok: Token) -> bool:
     )
 
 
-def naming_noun(doc: Doc, start: int, is_cue: Callable[[int], bool]) -> int | None:
+def is_demonym(tok: Token, endings: tuple[str, ...]) -> bool:
+    """A lower-case demonym ("toulousain", "américaine"), told by its ending."""
+    word = tok.text
+    return (
+        word.isalpha()
+        and word.islower()
+        and len(word) > 4
+        and tok.pos_ in ("ADJ", "NOUN", "PROPN")
+        and word.endswith(endings)
+    )
+
+
+def naming_noun(
+    doc: Doc, start: int, is_cue: Callable[[int], bool], demonym_endings: tuple[str, ...] = ()
+) -> int | None:
     """The cue noun a name at token ``start`` is introduced by, if any.
 
     Walks left over adjectives and "de + noun" complements (never a "de" right before the
-    name: "le patron de X" is about X, it does not name it) to a noun for which ``is_cue``
-    holds.
+    name: "le patron de X" is about X, it does not name it, nor one before a demonym: "le
+    modèle du chinois X" is X's) to a noun for which ``is_cue`` holds.
     """
     if start == 0 or doc[start - 1].pos_ == "ADP":
         return None
+    if demonym_endings and is_demonym(doc[start - 1], demonym_endings):
+        j = start - 2
+        if j >= 0 and doc[j].pos_ == "DET":
+            j -= 1
+        if j >= 0 and fold_word(doc[j].text) in DE_FORMS:
+            return None
     found = None
     for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
         if is_cue(i):
