@@ -193,6 +193,7 @@ def _antecedent(
     classes: dict[str, str | None],
     onto: Ontology,
     family: str,
+    presented: set[str] = frozenset(),
 ) -> tuple[str | None, str]:
     """The entity a description refers to, and the rule that decided it. ``memory`` maps a
     ``family`` of description nouns to what one of them last referred to."""
@@ -210,6 +211,11 @@ def _antecedent(
         for m, k in candidates
         if m.sentence == desc.sentence and (desc.scope_start is None or m.start >= desc.scope_start)
     ]
+    if desc.reporter:
+        # "X a pris 20 % de Y, a annoncé l'avionneur": who reports is the sentence's subject
+        speakers = [(m, k) for m, k in same if m.subject and m.source == "name"]
+        if speakers:
+            return speakers[0][1], "the subject of the sentence it reports"
     # within a sentence, another noun ("la start-up ... du groupe") is another entity
     others = [
         (m, k)
@@ -233,6 +239,10 @@ def _antecedent(
     ]
     if subjects:
         return subjects[-1][1], "subject of the sentence"
+    own = [(m, k) for m, k in candidates if k in presented]
+    if own:
+        best, _ = _most_salient(desc, own, classes, onto)
+        return best, f"most salient earlier entity presented as a '{family}'"
     return _most_salient(desc, candidates, classes, onto)
 
 
@@ -341,7 +351,9 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
                 or not presented[k]
                 or family in presented[k]
             ]
-            key, reason = _antecedent(m, fitting, memory, classes, onto, family)
+            # "X, une start-up qui ..." then "la jeune pousse": what the article presented so
+            own = {k for _, k in fitting if family in presented[k]}
+            key, reason = _antecedent(m, fitting, memory, classes, onto, family, own)
         if key is None:
             continue
         memory[family] = key

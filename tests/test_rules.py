@@ -634,6 +634,34 @@ def test_rules_a_description_is_not_a_name_that_only_qualifies_a_noun(nlp: objec
     assert valuation.role("valuationOf") == "kelvane"
 
 
+def test_rules_the_subject_of_a_closing_verb_of_speech_is_the_sentence_subject(
+    nlp: object,
+) -> None:
+    # "..., a annoncé l'industriel": Brindel, not Kelvane, the nearest name
+    x = _parsed(
+        "Brindel a pris 20 % du capital de Kelvane, une start-up qui fabrique des drones, a "
+        "annoncé mercredi l'industriel. Le groupe a investi 16 millions d'euros dans l'opération."
+    )
+    (brindel,) = (e for e in x.entities if e.key == "brindel")
+    assert any("'l'industriel' (sentence 0)" in reason for reason in brindel.merges)
+    (investment,) = (f for f in x.facts if f.cls == "Investment")
+    assert (investment.role("investor"), investment.role("investee")) == ("brindel", "kelvane")
+
+
+def test_rules_a_description_prefers_what_the_article_presented_with_its_family(
+    nlp: object,
+) -> None:
+    # Brindel is the subject, hence more in focus, but Kelvane was presented as a start-up
+    x = _parsed(
+        "Brindel a pris 20 % du capital de Kelvane, une start-up qui fabrique des drones. "
+        "Brindel y a investi 16 millions d'euros. Basée à Tarbes, la jeune pousse emploie 40 "
+        "personnes."
+    )
+    assert ("kelvane", "basedIn", "tarbes") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }
+
+
 def test_rules_a_description_is_not_what_another_family_presented(nlp: object) -> None:
     # the subject Orvane is most in focus, but the article presented it as a "groupe"
     x = _parsed(

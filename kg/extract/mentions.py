@@ -23,6 +23,7 @@ from kg.extract.syntax import (
     is_modifier_word,
     is_plural,
     naming_noun,
+    strip_reflexive,
     subjects,
     tokens,
 )
@@ -67,6 +68,10 @@ class Cues:
             prefix: name for name, info in onto.classes.items() for prefix in info.name_prefixes
         }
         self.artifact_classes = frozenset(c for c in onto.classes if onto.is_a(c, "Artifact"))
+        # verbs of speech: "X ..., a annoncé l'avionneur" puts their subject after them
+        self.speech = CueIndex.build(
+            (strip_reflexive(c), "Quote") for c in onto.classes["Quote"].verb_cues
+        )
         self.titles = CueIndex.build(
             (cue, p.name) for p in onto.properties.values() for cue in p.title_cues
         )
@@ -649,6 +654,7 @@ class _Finder:
                 clause_subject = subject_tok.idx
             start, end = det.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1])
             apposed = self._apposed(det.i, taken)
+            reporter = self._reporting(tok)
             # by word order, the subject after an opening phrase, whatever the parse says
             scope_start = start if self._after_fronted_participle(det.i) else None
             yield Mention(
@@ -663,7 +669,43 @@ class _Finder:
                 clause_subject=clause_subject,
                 scope_start=scope_start,
                 apposed=apposed,
+                reporter=reporter,
             )
+
+    def apposed_cue(self, start: int, end: int) -> str:
+        """The description noun of an apposition right after a name ("X, une start-up qui
+        ...": "start-up"), or "" (also after an opening phrase: "Fondée par deux anciens de X,
+        la start-up ...": the start-up is the subject, not X)."""
+        doc = self.doc
+        if (
+            end + 2 >= len(doc)
+            or doc[end].text != ","
+            or doc[end + 1].pos_ != "DET"
+            or self._in_opening_phrase(start)
+        ):
+            return ""
+        j = end + 2
+        while j < min(len(doc) - 1, end + 4) and doc[j].pos_ == "ADJ":
+            j += 1  # "X, la jeune entreprise"
+        matches = self.cues.anaphoric.match(doc, j)
+        return " ".join(fold_word(t.lemma_) for t in doc[j : matches[0][0]]) if matches else ""
+
+    def _reporting(self, tok: Token) -> bool:
+        """The noun is the subject, put after its verb, of a verb of speech that closes the
+        sentence after a comma ("X a pris 20 % de Y, a annoncé l'avionneur")."""
+        verb = tok.head
+        if (
+            verb.i >= tok.i
+            or verb.pos_ not in ("VERB", "AUX")
+            or not self.cues.speech.match(self.doc, verb.i)
+        ):
+            return False
+        first = min([verb.i, *(c.i for c in verb.children if c.dep_.startswith("aux"))])
+        return (
+            first > 0
+            and self.doc[first - 1].text == ","
+            and not any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < verb.i for c in verb.children)
+        )
 
     def _apposed(self, i: int, taken: set[int]) -> bool:
         """The description starting at token ``i`` is in apposition to the name before it
@@ -675,8 +717,13 @@ class _Finder:
         name = i - 2
         while name - 1 in taken:
             name -= 1
-        opening = doc[doc[name].sent.start : name]
-        return not opening or any("Fin" in t.morph.get("VerbForm") for t in opening)
+        return not self._in_opening_phrase(name)
+
+    def _in_opening_phrase(self, i: int) -> bool:
+        """Token ``i`` lies in a phrase that opens its sentence before any finite verb ("Selon
+        X,", "Fondée par A et B, deux anciens de X,")."""
+        opening = self.doc[self.doc[i].sent.start : i]
+        return bool(opening) and not any("Fin" in t.morph.get("VerbForm") for t in opening)
 
     def _after_fronted_participle(self, i: int) -> bool:
         """Token ``i`` follows the comma that closes a sentence-opening participle phrase
@@ -757,7 +804,11 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 source="name",
                 subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
                 or _naming_subject(doc, start, noun),
-                presented_as=fold_word(doc[noun].lemma_) if noun is not None else "",
+                presented_as=(
+                    fold_word(doc[noun].lemma_)
+                    if noun is not None
+                    else finder.apposed_cue(start, end)
+                ),
                 backgrounded=finder.backgrounded(head, noun),
             )
         )
