@@ -83,6 +83,7 @@ class PropertyInfo:
     preposition_cues: tuple[str, ...]
     cue_context: str | None = None
     topic_cues: tuple[str, ...] = ()
+    apposition_cues: tuple[str, ...] = ()
     #: ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )`` and ``kg:factChain``: the
     #: property links the filler of role R1 of a fact (of class C, if given) to the filler of
     #: its role R2 ("investor" -> "investee").
@@ -318,6 +319,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 preposition_cues=_cues(graph, term, KG.prepositionCue, lang),
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
                 topic_cues=_cues(graph, term, KG.topicCue, lang),
+                apposition_cues=_cues(graph, term, KG.appositionCue, lang),
                 fact_chains=_fact_chains(graph, term),
                 ordered_by=_local(graph.value(term, KG.orderedBy)) or None,
             )

@@ -129,6 +129,23 @@ def test_rules_a_ranked_item_typed_by_its_leaderboard_gets_its_maker(nlp: object
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "based"),
+    [
+        ("Brindel a racheté Tissalia, une PME de Vierzon qui fabrique des caméras.", True),
+        ("Brindel a racheté Tissalia, une jeune pousse de Vierzon.", True),
+        # a definite noun names what X is to Y ("la filiale de Y"), not where X is
+        ("Brindel a racheté Tissalia, la filiale de Vierzon.", False),
+    ],
+)
+def test_rules_an_apposition_cue_relates_a_name_to_the_place_of_its_noun(
+    nlp: object, text: str, based: bool
+) -> None:
+    x = _parsed(text)
+    triples = {(r.subject, r.predicate, r.object) for r in x.relations}
+    assert (("tissalia", "basedIn", "vierzon") in triples) is based
+
+
 def test_rules_naming_noun_stops_at_a_demonym_after_de(fr_vocab: Vocab) -> None:
     # "le modèle du chinois X": X makes the model; "le fabricant chinois X" names X
     words = ["le", "modèle", "du", "chinois", "Tavane"]

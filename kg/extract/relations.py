@@ -37,6 +37,7 @@ _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "pa
 _OF = DE_FORMS | {"des", "chez"}
 #: "responsable de l'innovation à la Banque X", "chercheur au CHU de Y": where the title is held
 _AT = frozenset({"à", "au"})
+_INDEFINITE = frozenset({"un", "une"})
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
 #: Verbs that give a person the title after them ("X a été nommée présidente de Y").
@@ -105,6 +106,7 @@ class _Cues:
         self.titles = CueIndex.build((c, p.name) for p in props for c in p.title_cues)
         self.prepositions = CueIndex.build((c, p.name) for p in props for c in p.preposition_cues)
         self.topics = CueIndex.build((c, p.name) for p in props for c in p.topic_cues)
+        self.appositions = CueIndex.build((c, p.name) for p in props for c in p.apposition_cues)
         self.context = {p.name: p.cue_context for p in props}
         self.class_nouns = build_cues(onto).class_nouns  # "le modèle", "la start-up"
 
@@ -580,6 +582,34 @@ class _Extractor:
                 if subject:
                     self.add(subject, prop, target[0], tok, [doc[target[1]]])
 
+    def appositions(self) -> None:
+        """'X, une PME de Y', 'X, une jeune pousse de Y': a noun of the subject's class in
+        apposition to a name, then a cue of the property and its object."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for (start, end), key in sorted(ctx.resolution.keys.items()):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or span.end + 3 >= len(doc) or doc[span.end].text != ",":
+                continue
+            if doc[span.end + 1].pos_ != "DET" or doc[span.end + 1].text.lower() not in _INDEFINITE:
+                continue  # "X, la filiale de Y" names Y's part, not where X is
+            j = span.end + 2
+            while j < len(doc) - 1 and doc[j].pos_ == "ADJ":
+                j += 1
+            nouns = self.cues.class_nouns.match(doc, j)
+            if not nouns:
+                continue
+            after = nouns[0][0]
+            while after < len(doc) and doc[after].pos_ == "ADJ":
+                after += 1
+            sentence = ctx.sentence[span.start]
+            for cue_end, prop in self.cues.appositions.match(doc, after):
+                info = ctx.onto.properties[prop]
+                if not any(ctx.onto.is_a(cls, info.domain) for _, cls in nouns):
+                    continue
+                target = ctx.mention_after(cue_end, sentence, skip_det=False)
+                if target and ctx.onto.is_a(ctx.classes[target[0]][0], info.range):
+                    self.add(key, prop, target[0], doc[after], [doc[target[1]]])
+
     def topics(self) -> None:
         """'Kora-2, un modèle maison entraîné sur ...': a word of the description after a name
         says the name's maker is the organisation the article is about."""
@@ -798,6 +828,7 @@ def find_relations(
     extractor.inverse_nouns()
     extractor.prepositions()
     extractor.topics()
+    extractor.appositions()
     extractor.possessives()
     extractor.containment()
     return sorted(extractor.found.values(), key=text_order)
