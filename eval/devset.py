@@ -25,7 +25,7 @@ from kg.rdf import to_rdf
 
 DEV = Path(__file__).resolve().parent / "dev"
 _DATE = re.compile(r"^#\s*date:\s*(\d{4}-\d{2}-\d{2})", re.MULTILINE)
-_FILE = re.compile(r"\b(\d{2}-[\w-]+)(?:\.txt|\.tsv)?\b")
+_FILE = re.compile(r"\b(\d{2,3}-[\w-]+)(?:\.txt|\.tsv)?\b")
 
 
 def read_split(path: Path = DEV / "SPLIT.md") -> dict[str, list[str]]:
