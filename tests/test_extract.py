@@ -266,6 +266,17 @@ recrute+   VERB  ROOT      4 recruter   _
 .          PUNCT punct     4 .          _
 """
 
+# NER cut an organisation's name before the words that end on its suffix
+SUFFIX_SPLIT = """
+Le         DET   det       1 le         _
+fonds      NOUN  nsubj     5 fonds      _
+Alpes      PROPN nmod      1 Alpes      B-LOC
+Nordtech   PROPN flat:name 2 Nordtech   B-PER
+Partners   PROPN flat:name 2 Partners   I-PER
+investit+  VERB  ROOT      5 investir   _
+.          PUNCT punct     5 .          _
+"""
+
 # NER tagged the first "Nexaria" only
 NAME_AGAIN = """
 Nexaria   PROPN nsubj     1  Nexaria  B-ORG
@@ -363,6 +374,10 @@ def test_extract_a_name_ner_cut_short_gets_its_next_proper_noun(fr_vocab: Vocab)
 def test_extract_a_headline_phrase_is_no_name(fr_vocab: Vocab) -> None:
     # cut at its first lower-case word, "Changement de cap" must not leave "Changement de"
     assert _classes(_extract(fr_vocab, HEADLINE_PHRASE)) == {"Nexaria": "Organization"}
+
+
+def test_extract_a_name_ner_split_before_its_suffix_is_one_name(fr_vocab: Vocab) -> None:
+    assert _classes(_extract(fr_vocab, SUFFIX_SPLIT)) == {"Alpes Nordtech Partners": "Organization"}
 
 
 def test_extract_a_name_prefix_cue_types_the_name(fr_vocab: Vocab) -> None:

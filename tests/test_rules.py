@@ -146,6 +146,14 @@ def test_rules_an_apposition_cue_relates_a_name_to_the_place_of_its_noun(
     assert (("tissalia", "basedIn", "vierzon") in triples) is based
 
 
+def test_rules_an_ordinal_after_an_indefinite_article_ranks_nothing(nlp: object) -> None:
+    x = _parsed(
+        "Kelvane a été fondée en 2021 par Paul Vidrac. Son associé Marc Arnal, qui occupe le "
+        "poste de directeur technique, vise une première démonstration commerciale en 2027."
+    )
+    assert [f for f in x.facts if f.cls == "Ranking"] == []
+
+
 def test_rules_naming_noun_stops_at_a_demonym_after_de(fr_vocab: Vocab) -> None:
     # "le modèle du chinois X": X makes the model; "le fabricant chinois X" names X
     words = ["le", "modèle", "du", "chinois", "Tavane"]

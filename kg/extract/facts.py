@@ -18,7 +18,7 @@ from typing import TypeVar
 from spacy.tokens import Doc, Token
 
 from kg.extract.context import Context
-from kg.extract.holders import holder_facts
+from kg.extract.holders import holder_facts, qualifies_a_noun
 from kg.extract.mentions import build_cues
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import (
@@ -153,6 +153,8 @@ _CARRY_REACH = 2
 #: Financing facts that may tell a funding round again, and the roles they bring to it.
 _FOLLOW_UPS = frozenset({"FundingRound", "Investment"})
 _INVESTOR_ROLES = frozenset({"investor", "leadInvestor"})
+#: Determiners after which an ordinal qualifies a noun ("une première", "son premier")
+_QUALIFYING_DETERMINERS = frozenset({"un", "une", "son", "sa", "leur", "notre", "mon", "ma"})
 #: The word that pairs coordinated subjects with coordinated quantities, in order.
 _RESPECTIVELY = frozenset({"respectivement"})
 #: What may stand between the quantities of a list: "38 %, 22 % et 25 %"
@@ -299,7 +301,7 @@ class _FactFinder:
         used_kinds: set[str] = set()
         complement = holder = None
         for q in quantities:
-            if not self.nearest_trigger(q, tok.idx, cls, sentence):
+            if not self.nearest_trigger(q, tok.idx, cls, sentence) or self.ordinal_of_noun(q):
                 continue
             pairs = _quantity_values(q, info.quantity_roles) if q.kind not in used_kinds else []
             if pairs:
@@ -402,6 +404,19 @@ class _FactFinder:
             ):
                 return None
         return None
+
+    def ordinal_of_noun(self, q: Quantity) -> bool:
+        """'une première démonstration', 'son premier client': after an indefinite or
+        possessive determiner, an ordinal qualifies its noun and ranks nothing (but "X a
+        classé Y premier vendeur" ranks Y)."""
+        if q.kind != "rank":
+            return False
+        doc = self.ctx.doc
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None or span.start == 0:
+            return False
+        before = fold_word(doc[span.start - 1].text)
+        return before in _QUALIFYING_DETERMINERS and qualifies_a_noun(span)
 
     def nearest_trigger(self, q: Quantity, at: int, cls: str, sentence: int) -> bool:
         """True unless a trigger of another class that takes this kind of quantity stands

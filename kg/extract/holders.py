@@ -55,7 +55,7 @@ class _Holders:
         if first > 0 and doc[first - 1].text == "(" and end < len(doc) and doc[end].text == ")":
             return self.item_before(first - 1, sentence)  # "Z (3e)"
         place = end < len(doc) and fold_word(doc[end].text) in self.place_nouns
-        if not place and self.qualifies_a_noun(span):
+        if not place and qualifies_a_noun(span):
             return None
         if place and doc[end].dep_.startswith("nsubj") and doc[end].head.pos_ == "VERB":
             # "la première place revient à Y", "la 3e place est occupée par Y"
@@ -105,15 +105,6 @@ class _Holders:
             found = ctx.mention_after(j + 1, ctx.sentence[span.start])
             return found[0] if found else None
         return None
-
-    def qualifies_a_noun(self, span: Span) -> bool:
-        """'son premier client': the ordinal stands before the noun it qualifies; 'en moins
-        d'une seconde': after an indefinite article, it is a noun."""
-        doc = self.doc
-        if span.start > 0 and fold_word(doc[span.start - 1].text) in ("un", "une"):
-            return True
-        nxt = doc[span.end] if span.end < len(doc) else None
-        return nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
 
     def phrase_start(self, i: int, sentence: int) -> int:
         """Back over the determiners, prepositions and adverbs that open the rank's phrase
@@ -246,6 +237,16 @@ class _Holders:
                 if not doc[k].text.islower():
                     break
         return key
+
+
+def qualifies_a_noun(span: Span) -> bool:
+    """'son premier client', 'une première démonstration': the ordinal stands before the noun
+    it qualifies; 'en moins d'une seconde': after an indefinite article, it is a noun."""
+    doc = span.doc
+    if span.start > 0 and fold_word(doc[span.start - 1].text) in ("un", "une"):
+        return True
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
 
 
 def holder_facts(

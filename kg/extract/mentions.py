@@ -186,11 +186,21 @@ class _Finder:
 
     # -- candidates -------------------------------------------------------------------
     def from_ner(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
-        ent_starts = {ent.start for ent in self.doc.ents}
-        for ent in self.doc.ents:
+        ents = list(self.doc.ents)
+        ent_starts = {ent.start for ent in ents}
+        skip: set[int] = set()
+        for k, ent in enumerate(ents):
+            if k in skip:
+                continue
             start, end = self._trim(ent.start, ent.end)
             if start >= end:
                 continue
+            label = ent.label_
+            nxt = ents[k + 1] if k + 1 < len(ents) else None
+            if nxt is not None and self._suffix_split(ent.end, nxt.start, nxt.end):
+                # "Alpes" (LOC) + "Deeptech Partners" (PER): one organisation's name
+                end, label = nxt.end, "ORG"
+                skip.add(k + 1)
             end = self._name_continued(end, ent_starts)
             split = self._maker_split(start, end)
             if split is not None:
@@ -198,7 +208,18 @@ class _Finder:
                 yield start, split, []
                 yield split + 1, end, []
                 continue
-            yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(ent.label_, start, end)]
+            yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(label, start, end)]
+
+    def _suffix_split(self, end: int, next_start: int, next_end: int) -> bool:
+        """NER cut a name before words that end on an organisation suffix: the next entity
+        starts right after this one, in the same sentence."""
+        doc = self.doc
+        return (
+            next_start == end
+            and self.sentence[end] == self.sentence[end - 1]
+            and bool(doc[end - 1].whitespace_)
+            and self.word(doc[next_end - 1]) in self.cues.name_suffixes
+        )
 
     def _maker_split(self, start: int, end: int) -> int | None:
         """ "Jade-V de Longqi", "Kora-3 de Nexaria": NER ran a product code and its maker into
