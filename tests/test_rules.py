@@ -687,6 +687,16 @@ def test_rules_a_description_prefers_what_the_article_presented_with_its_family(
     }
 
 
+def test_rules_a_fintech_is_a_start_up(nlp: object) -> None:
+    # the "-tech" nouns are of the start-up family: "la jeune pousse" is the fintech
+    x = _parsed(
+        "L'assureur Brindel a annoncé le rachat de Kelvane, une fintech spécialisée dans la "
+        "trésorerie. La transaction valorise la jeune pousse à 240 millions d'euros."
+    )
+    (valuation,) = (f for f in x.facts if f.cls == "Valuation")
+    assert valuation.role("valuationOf") == "kelvane"
+
+
 def test_rules_a_description_is_not_what_another_family_presented(nlp: object) -> None:
     # the subject Orvane is most in focus, but the article presented it as a "groupe"
     x = _parsed(
