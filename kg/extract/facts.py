@@ -152,9 +152,6 @@ def _is_definite(tok: Token) -> bool:
 _CARRY_REACH = 2
 #: Financing facts that may tell a funding round again, and the roles they bring to it.
 _FOLLOW_UPS = frozenset({"FundingRound", "Investment"})
-#: How far after a share its company may be named ("41 % du capital et 58 % des droits de
-#: vote du groupe")
-_SHARE_REACH = 12
 _INVESTOR_ROLES = frozenset({"investor", "leadInvestor"})
 #: Determiners after which an ordinal qualifies a noun ("une première", "son premier")
 _QUALIFYING_DETERMINERS = frozenset({"un", "une", "son", "sa", "leur", "notre", "mon", "ma"})
@@ -195,7 +192,7 @@ class _FactFinder:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:
             return None
-        for j in range(span.end, min(len(doc), span.end + _SHARE_REACH)):
+        for j in range(span.end, min(len(doc), span.end + 5)):
             if self.ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PUNCT"):
                 return None
             if j in self.ctx.token_key:
