@@ -687,6 +687,14 @@ def test_rules_a_description_prefers_what_the_article_presented_with_its_family(
     }
 
 
+def test_rules_l_outil_refers_to_a_product(nlp: object) -> None:
+    x = _parsed(
+        "Kelvane a présenté ce mercredi Ambra, un assistant destiné aux comptables. L'outil "
+        "repose sur Tarn-3, un modèle de langage."
+    )
+    assert ("tarn3", "powers", "ambra") in {(r.subject, r.predicate, r.object) for r in x.relations}
+
+
 def test_rules_a_fintech_is_a_start_up(nlp: object) -> None:
     # the "-tech" nouns are of the start-up family: "la jeune pousse" is the fintech
     x = _parsed(
