@@ -687,6 +687,13 @@ def test_rules_a_description_prefers_what_the_article_presented_with_its_family(
     }
 
 
+def test_rules_coordinated_subjects_of_a_symmetric_noun_are_related(nlp: object) -> None:
+    x = _parsed("Kelvane et Brindel ont noué un partenariat pour intégrer ces capteurs.")
+    assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
+        ("brindel", "partnerOf", "kelvane")
+    }
+
+
 def test_rules_l_outil_refers_to_a_product(nlp: object) -> None:
     x = _parsed(
         "Kelvane a présenté ce mercredi Ambra, un assistant destiné aux comptables. L'outil "

@@ -371,9 +371,12 @@ class _Extractor:
                     subs = [self.ctx.key(tok.head) or ""]
                 else:
                     subs = self.ctx.subject_keys(clause_head(tok))
-                for s in subs:
-                    for o in objs:
-                        self.add(s, prop, o, tok, [])
+                pairs = [(s, o) for s in subs for o in objs]
+                if not objs and self.ctx.onto.properties[prop].symmetric:
+                    # "X et Y ont annoncé un partenariat": the coordinated subjects
+                    pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
+                for s, o in pairs:
+                    self.add(s, prop, o, tok, [])
 
     def inverse_nouns(self) -> None:
         """'Y, la maison mère de X' / 'la maison mère de X' (resolved to Y): X prop Y."""
