@@ -694,6 +694,15 @@ def test_rules_coordinated_subjects_of_a_symmetric_noun_are_related(nlp: object)
     }
 
 
+def test_rules_a_fact_under_a_condition_is_possible(nlp: object) -> None:
+    x = _parsed(
+        "Kelvane est en négociations exclusives avec Brindel. Si elle aboutit, la transaction "
+        "valoriserait Brindel à 420 millions d'euros."
+    )
+    (valuation,) = (f for f in x.facts if f.cls == "Valuation")
+    assert (valuation.role("valuationOf"), valuation.modality) == ("brindel", "Possible")
+
+
 def test_rules_l_outil_refers_to_a_product(nlp: object) -> None:
     x = _parsed(
         "Kelvane a présenté ce mercredi Ambra, un assistant destiné aux comptables. L'outil "

@@ -44,6 +44,10 @@ _OBJECT_CLITICS = frozenset({"l'", "le", "la"})
 _CLAUSE_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "conj"})
 
 
+#: Words that open a condition clause ("si elle aboutit, ...")
+_CONDITIONAL_MARKS = frozenset({"si", "s'"})
+
+
 class Context:
     """A parsed document with its entities, quantities and modality cues, indexed by token."""
 
@@ -531,6 +535,16 @@ class Context:
             return "Possible"
         if child_words & self.modality_cues.get("Possible", set()) and any(
             c.dep_.startswith("advmod") for c in children
+        ):
+            return "Possible"
+        # under a condition ("si elle aboutit, la transaction valoriserait X"), only possible
+        if any(
+            fold_word(m.text) in _CONDITIONAL_MARKS
+            for t in chain
+            for c in t.children
+            if c.dep_ == "advcl"
+            for m in c.children
+            if m.dep_ == "mark"
         ):
             return "Possible"
         # a conditional anywhere above the fact ("serait sur le point de racheter") reports it
