@@ -694,6 +694,14 @@ def test_rules_coordinated_subjects_of_a_symmetric_noun_are_related(nlp: object)
     }
 
 
+def test_rules_a_source_is_not_the_holder_of_the_title_after_it(nlp: object) -> None:
+    x = _parsed(
+        "Kelvane prépare son introduction en Bourse. Selon Varnel, le cofondateur de Kelvane "
+        "aurait été approché pour prendre la présidence de la banque Brindel."
+    )
+    assert not [r for r in x.relations if r.subject == "varnel"]
+
+
 def test_rules_a_fact_under_a_condition_is_possible(nlp: object) -> None:
     x = _parsed(
         "Kelvane est en négociations exclusives avec Brindel. Si elle aboutit, la transaction "

@@ -457,7 +457,8 @@ class _Extractor:
                     modality = ctx.modality(doc[start - 1])
                 if person is None and org[1] + 2 < len(doc) and doc[org[1] + 1].text == ",":
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
-                if person:
+                # a title is a person's ("Selon L'Agefi, le cofondateur de Y": not L'Agefi)
+                if person and person[0] not in ctx.sources(sentence):
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
 
     def _dont_owner(self, i: int, sentence: int) -> str | None:
