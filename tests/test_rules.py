@@ -632,6 +632,7 @@ def test_rules_ce_dernier_is_the_last_name_before_it(nlp: object) -> None:
         ("L'opération, sur laquelle planchent les banquiers de Varnel, a été conclue.", True),
         ("Selon Varnel, l'opération a été conclue.", True),
         ("Le contrat a été signé par Varnel en mars.", True),
+        ("La puce consomme moins que le H100 de Varnel.", True),  # a name's maker
         ("Le patron de Varnel a signé le contrat.", False),  # a title: about Varnel
         ("Varnel a signé le contrat.", False),
     ],

@@ -577,7 +577,7 @@ class _Finder:
     def backgrounded(self, head: Token, noun: int | None) -> bool:
         """The name stands in the background of its clause: an agent ("fournie par X"), a
         source ("selon X") or the complement of a noun that is not a title ("le capital de X",
-        "un article de X"; not "le patron de X")."""
+        "un article de X", "le H100 de X"; not "le patron de X")."""
         doc = self.doc
         for tok in conjuncts_up(doc[noun] if noun is not None else head):
             for case in (c for c in tok.children if c.dep_ == "case"):
@@ -588,7 +588,7 @@ class _Finder:
                 if (
                     word in DE_FORMS
                     and tok.dep_ == "nmod"
-                    and tok.head.pos_ == "NOUN"
+                    and tok.head.pos_ in ("NOUN", "PROPN")
                     and not self.cues.titles.match(doc, tok.head.i)
                 ):
                     return True
