@@ -193,10 +193,11 @@ def _antecedent(
     classes: dict[str, str | None],
     onto: Ontology,
     family: str,
-    presented: set[str] = frozenset(),
+    presented: frozenset[str] = frozenset(),
 ) -> tuple[str | None, str]:
     """The entity a description refers to, and the rule that decided it. ``memory`` maps a
-    ``family`` of description nouns to what one of them last referred to."""
+    ``family`` of description nouns to what one of them last referred to; ``presented`` holds
+    the entities the article presented with a noun of that family, which come first."""
     cue_class = desc.votes[0][0]
     if desc.subject and family in memory:
         said = f"'{family}'" if family == desc.cue else f"'{family}', a noun of its family,"
@@ -352,7 +353,7 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
                 or family in presented[k]
             ]
             # "X, une start-up qui ..." then "la jeune pousse": what the article presented so
-            own = {k for _, k in fitting if family in presented[k]}
+            own = frozenset(k for _, k in fitting if family in presented[k])
             key, reason = _antecedent(m, fitting, memory, classes, onto, family, own)
         if key is None:
             continue
