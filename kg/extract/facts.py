@@ -89,9 +89,7 @@ class _FactCues:
             for info in self.classes
             if info.anaphoric_cues
         }
-        self.speech = CueIndex.build(
-            (strip_reflexive(c), "Quote") for c in onto.classes["Quote"].verb_cues
-        )
+        self.speech = build_cues(onto).speech
 
 
 @functools.cache
