@@ -746,6 +746,22 @@ def test_rules_a_speaker_named_by_a_title_is_the_person_in_focus_with_that_gende
     assert quote.role("speaker") == "clairevidal"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the title after the verb of speech, past an adjective
+        "Claire Vidal a pris la tête de Kelvane en mars. « Je mesure la responsabilité qui "
+        "m'incombe », a réagi la nouvelle dirigeante.",
+        # a clause ending on a colon introduces the quotation
+        "Le patron de Kelvane, Claire Vidal, y voit un débouché majeur : « Ce contrat nous "
+        "ouvre des milliers de kilomètres de voies. »",
+    ],
+)
+def test_rules_a_quotation_s_speaker_told_before_or_by_a_title(nlp: object, text: str) -> None:
+    (quote,) = (f for f in _parsed(text).facts if f.cls == "Quote")
+    assert quote.role("speaker") == "clairevidal"
+
+
 def test_rules_a_version_takes_the_class_of_another_version(nlp: object) -> None:
     # "Vorta-2" alone would read as a model (a code); "Vorta-1" is an accelerator
     x = _parsed(

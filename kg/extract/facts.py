@@ -648,6 +648,23 @@ def find_facts(ctx: Context) -> list[Fact]:
     return _FactFinder(ctx).find()
 
 
+def _introducer(ctx: Context, start: int, sentence: int) -> list[str]:
+    """The person a clause ending on a colon right before the quotation is about ("Le patron
+    de Y, X, y voit un débouché majeur : « ... »": the first person of the clause)."""
+    doc = ctx.doc
+    before = doc.char_span(max(0, start - 3), start, alignment_mode="expand")
+    if before is None or not any(t.text == ":" for t in before):
+        return []
+    colon = next(t for t in before if t.text == ":")
+    people = [
+        ctx.token_key[j]
+        for j in range(colon.i - 1, -1, -1)
+        if ctx.sentence[j] == sentence and j in ctx.token_key
+    ]
+    people = [k for k in people if ctx.classes[k][0] == "Person"]
+    return people[-1:]  # the first person of the clause: its subject
+
+
 def find_quotes(ctx: Context) -> list[Fact]:
     """Quotations between « », “ ” or " " with the speaker named in the same sentence."""
     onto, doc, text = ctx.onto, ctx.doc, ctx.text
@@ -709,7 +726,9 @@ def find_quotes(ctx: Context) -> list[Fact]:
             if speakers:
                 break
             # the subject, which French puts after a verb of speech (the parser may not)
-            after = next((t for t in doc[verb.i + 1 : verb.i + 4] if t.pos_ != "DET"), None)
+            after = next(
+                (t for t in doc[verb.i + 1 : verb.i + 5] if t.pos_ not in ("DET", "ADJ")), None
+            )  # "», a réagi la nouvelle dirigeante"
             titled = [
                 t
                 for t in [*subjects(verb), *([after] if after is not None else [])]
@@ -718,6 +737,8 @@ def find_quotes(ctx: Context) -> list[Fact]:
             if titled and titles.match(doc, titled[0].i):
                 genders = set(titled[0].morph.get("Gender")) or {"Masc", "Fem"}
                 speakers.extend(_person_in_focus(ctx, sentence, genders)[:1])
+        if not speakers:
+            speakers.extend(_introducer(ctx, match.start(), sentence))
         if not speakers:
             selon = [t for t in ctx.sentence_tokens(sentence) if fold_word(t.text) == "selon"]
             for t in selon:
