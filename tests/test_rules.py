@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -760,6 +761,15 @@ def test_rules_a_speaker_named_by_a_title_is_the_person_in_focus_with_that_gende
 def test_rules_a_quotation_s_speaker_told_before_or_by_a_title(nlp: object, text: str) -> None:
     (quote,) = (f for f in _parsed(text).facts if f.cls == "Quote")
     assert quote.role("speaker") == "clairevidal"
+
+
+def test_rules_a_fact_told_again_gives_its_day(nlp: object) -> None:
+    x = _parsed(
+        "Le groupe Brindel a injecté 30 millions d'euros dans Kelvane. Réalisée le 14 octobre "
+        "2025, l'opération porte sa participation à 30 % du capital."
+    )
+    (investment,) = (f for f in x.facts if f.cls == "Investment")
+    assert dict(investment.values)["date"] == dt.date(2025, 10, 14)
 
 
 def test_rules_a_version_takes_the_class_of_another_version(nlp: object) -> None:

@@ -255,8 +255,14 @@ class _FactFinder:
                 if not self.refers_back(cls, later):
                     continue
                 roles = self.preposition_roles(cls, later)
-                if roles:
-                    draft.add(roles, [], self.functional)
+                # "Réalisée le 14 octobre, l'opération ...": the day of the fact told again
+                dates = [
+                    v
+                    for q in self.ctx.quantities_in(later, "date")
+                    for v in _quantity_values(q, self.ctx.onto.classes[cls].quantity_roles)
+                ][:1]
+                if roles or dates:
+                    draft.add(roles, dates, self.functional)
 
     def fillers(
         self, tok: Token, cls: str, sentence: int
