@@ -327,6 +327,7 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
         for m in group.mentions:
             if m.presented_as in lex.description_families:
                 presented[key].add(lex.description_families[m.presented_as])
+    families = set(lex.description_families.values())
     memory: dict[str, str] = {}
     resolved: list[tuple[Mention, str]] = []
     for m in sorted(mentions, key=lambda m: (m.start, m.end)):
@@ -348,9 +349,7 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
             fitting = [
                 (n, k)
                 for n, k in resolved
-                if family not in lex.description_families.values()
-                or not presented[k]
-                or family in presented[k]
+                if family not in families or not presented[k] or family in presented[k]
             ]
             # "X, une start-up qui ..." then "la jeune pousse": what the article presented so
             own = frozenset(k for _, k in fitting if family in presented[k])

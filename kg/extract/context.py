@@ -42,8 +42,6 @@ _PERSONAL = frozenset({"il", "elle"})
 _OBJECT_CLITICS = frozenset({"l'", "le", "la"})
 #: Where the parser hangs a relative clause: on its antecedent, or elsewhere by mistake.
 _CLAUSE_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "conj"})
-
-
 #: Words that open a condition clause ("si elle aboutit, ...")
 _CONDITIONAL_MARKS = frozenset({"si", "s'"})
 

@@ -662,13 +662,12 @@ def _introducer(ctx: Context, start: int, sentence: int) -> list[str]:
     if before is None or not any(t.text == ":" for t in before):
         return []
     colon = next(t for t in before if t.text == ":")
-    people = [
-        ctx.token_key[j]
-        for j in range(colon.i - 1, -1, -1)
-        if ctx.sentence[j] == sentence and j in ctx.token_key
-    ]
-    people = [k for k in people if ctx.classes[k][0] == "Person"]
-    return people[-1:]  # the first person of the clause: its subject
+    people = (
+        key
+        for t in ctx.sentence_tokens(sentence)
+        if t.i < colon.i and (key := ctx.token_key.get(t.i)) and ctx.classes[key][0] == "Person"
+    )
+    return [first] if (first := next(people, None)) else []  # the clause's subject
 
 
 def find_quotes(ctx: Context) -> list[Fact]:

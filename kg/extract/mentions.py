@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     is_demonym,
     is_modifier_word,
     is_plural,
+    maker_de,
     naming_noun,
     strip_reflexive,
     subjects,
@@ -443,7 +444,7 @@ class _Finder:
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
         # "le modèle d'X", "le H100 de X", "le modèle du chinois X": the name after an
         # artefact's "de" (and a demonym) is its maker
-        de = self._maker_de(start)
+        de = maker_de(doc, start, self.lex.demonym_endings)
         if de is not None and de >= 1:
             before = doc[de - 1]
             if _is_versioned([self.word(before)]) or any(
@@ -502,17 +503,6 @@ class _Finder:
         return any(
             tuple(words[-len(phrase) :]) == phrase for phrase in self.lex.organization_before
         )
-
-    def _maker_de(self, start: int) -> int | None:
-        """The "de" right before a name, over a determiner and a demonym ("du chinois X", "de
-        l'américain X"), if any."""
-        doc = self.doc
-        j = start - 1
-        if j >= 0 and self._is_demonym(j):
-            j -= 1
-            if j >= 0 and doc[j].pos_ == "DET":
-                j -= 1
-        return j if j >= 0 and fold_word(doc[j].text) in DE_FORMS else None
 
     def _is_demonym(self, i: int) -> bool:
         return is_demonym(self.doc[i], self.lex.demonym_endings)

@@ -35,8 +35,9 @@ __all__ = ["chained_relations", "find_relations", "ordered_relations", "text_ord
 
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
 _OF = DE_FORMS | {"des", "chez"}
-#: "responsable de l'innovation à la Banque X", "chercheur au CHU de Y": where the title is held
-_AT = frozenset({"à", "au"})
+#: "PDG de X", "associée chez X", "responsable de l'innovation à la Banque X", "chercheur au
+#: CHU de Y": the words before the organisation a title is held at
+_HELD_AT = _OF | {"à", "au"}
 _INDEFINITE = frozenset({"un", "une"})
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
@@ -559,7 +560,7 @@ class _Extractor:
                 return None
             if doc[j].text[:1].isupper() and j not in ctx.token_key:
                 return None  # an unrecognised name stands between: the title is about it
-            if fold_word(doc[j].text) in _OF or fold_word(doc[j].text) in _AT:
+            if fold_word(doc[j].text) in _HELD_AT:
                 org = ctx.mention_after(j + 1, sentence) or self._named_after(j + 1, sentence)
                 if org and ctx.fits(org[0], "Organization"):
                     return org

@@ -21,6 +21,7 @@ __all__ = [
     "is_conditional",
     "is_modifier_word",
     "is_plural",
+    "maker_de",
     "naming_noun",
     "strip_reflexive",
     "subjects",
@@ -279,6 +280,17 @@ def is_demonym(tok: Token, endings: tuple[str, ...]) -> bool:
     )
 
 
+def maker_de(doc: Doc, start: int, demonym_endings: tuple[str, ...]) -> int | None:
+    """The "de" right before a name at token ``start``, over a demonym and its determiner
+    ("du chinois X", "de l'américain X"), if any: the name is the maker of what comes before."""
+    j = start - 1
+    if j >= 0 and is_demonym(doc[j], demonym_endings):
+        j -= 1
+        if j >= 0 and doc[j].pos_ == "DET":
+            j -= 1
+    return j if j >= 0 and fold_word(doc[j].text) in DE_FORMS else None
+
+
 def naming_noun(
     doc: Doc, start: int, is_cue: Callable[[int], bool], demonym_endings: tuple[str, ...] = ()
 ) -> int | None:
@@ -290,12 +302,12 @@ def naming_noun(
     """
     if start == 0 or doc[start - 1].pos_ == "ADP":
         return None
-    if demonym_endings and is_demonym(doc[start - 1], demonym_endings):
-        j = start - 2
-        if j >= 0 and doc[j].pos_ == "DET":
-            j -= 1
-        if j >= 0 and fold_word(doc[j].text) in DE_FORMS:
-            return None
+    if (
+        demonym_endings
+        and is_demonym(doc[start - 1], demonym_endings)
+        and maker_de(doc, start, demonym_endings) is not None
+    ):
+        return None
     found = None
     for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
         if is_cue(i):
