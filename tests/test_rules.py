@@ -830,3 +830,21 @@ def test_rules_a_verb_the_tagger_could_not_read_still_relates(nlp: object) -> No
     assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
         ("lexor", "developedBy", "kelvane")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "cls", "role"),
+    [
+        ("Bpifrance en possède désormais 6 %", "Stake", "stakeIn"),
+        ("Bpifrance y injectera 6 millions d'euros", "Investment", "investee"),
+    ],
+)
+def test_rules_a_clitic_complement_stands_for_a_name_before_the_verb(
+    nlp: object, text: str, cls: str, role: str
+) -> None:
+    x = _parsed(
+        f"Le groupe Tormalis ouvre son capital. {text}, sous réserve du feu vert de la banque "
+        "Kestrane."
+    )
+    (fact,) = (f for f in x.facts if f.cls == cls)
+    assert fact.role(role) == "tormalis"

@@ -410,14 +410,17 @@ class Context:
         required: str,
         exclude: frozenset[str] = frozenset(),
         before: bool = False,
+        until: int | None = None,
     ) -> str | None:
         """The entity of class ``required`` most in focus up to ``sentence`` (before it, if
-        ``before``): the article's topic (see ``kg.resolve.most_salient``)."""
+        ``before``; in it, only before character ``until`` if given): the article's topic
+        (see ``kg.resolve.most_salient``)."""
         mentions = [
             (m, key)
             for key, group in self.resolution.groups.items()
             if key not in exclude and self.fits(key, required)
             for m in group.mentions
+            if until is None or m.sentence != sentence or m.start < until
         ]
         return most_salient(
             mentions,

@@ -27,6 +27,7 @@ from kg.extract.syntax import (
     clause_head,
     fold_word,
     has_en_clitic,
+    has_pronoun_complement,
     strip_reflexive,
     subjects,
     tokens,
@@ -334,9 +335,15 @@ class _FactFinder:
                 if not role or role not in info.required_roles or any(r == role for r, _ in roles):
                     continue
                 required = ctx.onto.properties[role].range
-                if required == "Organization" and (
-                    topic := ctx.salient(sentence, required, exclude=frozenset(taken))
-                ):
+                if required != "Organization":
+                    continue
+                # "Bpifrance en possède 6 %", "Y y participe": what the clitic stands for
+                # was named before the verb
+                until = (
+                    verb.idx if role == info.object_role and has_pronoun_complement(verb) else None
+                )
+                topic = ctx.salient(sentence, required, exclude=frozenset(taken), until=until)
+                if topic:
                     roles.append((role, topic))
         return roles, values
 
