@@ -848,3 +848,14 @@ def test_rules_a_clitic_complement_stands_for_a_name_before_the_verb(
     )
     (fact,) = (f for f in x.facts if f.cls == cls)
     assert fact.role(role) == "tormalis"
+
+
+def test_rules_a_publisher_develops_what_it_edits_even_misparsed(nlp: object) -> None:
+    # the parser reads "édite" as a noun's complement and "Vortalis" as a verb
+    x = _parsed(
+        "Cofondée en 2016 par Julie Lunel et Marc Ferhat, Brindel édite Vortalis, un logiciel "
+        "d'optimisation des tournées de livraison."
+    )
+    assert ("vortalis", "developedBy", "brindel") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }

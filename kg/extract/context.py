@@ -86,10 +86,15 @@ class Context:
             next((t.i for t in s if not t.is_space and not t.is_punct), s.start) for s in doc.sents
         }
         self.subjects_by_sentence: dict[int, list[str]] = defaultdict(list)
-        for key, group in sorted(resolution.groups.items()):
-            for m in group.mentions:
-                if m.subject and key not in self.subjects_by_sentence[m.sentence]:
-                    self.subjects_by_sentence[m.sentence].append(key)
+        subject_mentions = sorted(
+            (m.start, m.sentence, key)
+            for key, group in resolution.groups.items()
+            for m in group.mentions
+            if m.subject
+        )
+        for _, sentence, key in subject_mentions:  # in text order: the first is the main one
+            if key not in self.subjects_by_sentence[sentence]:
+                self.subjects_by_sentence[sentence].append(key)
         self.classes: dict[str, tuple[str, float]] = {
             key: decide_class(group.votes(), onto) for key, group in resolution.groups.items()
         }

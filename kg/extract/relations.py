@@ -169,7 +169,11 @@ class _Extractor:
         keys: list[str] = []
         for child in head.children:
             # a name the parser took for a verb's complement clause ("prépare déjà Kora-3")
-            misread = child.dep_ == "xcomp" and child.pos_ == "PROPN" and child.i > head.i
+            misread = (
+                child.dep_ == "xcomp"
+                and child.i > head.i
+                and (child.pos_ == "PROPN" or self.ctx.key(child) is not None)
+            )
             if not misread and (
                 child.dep_ not in _OBJECT_DEPS or (child.i < head.i and child.dep_ != "obj")
             ):
