@@ -859,3 +859,11 @@ def test_rules_a_publisher_develops_what_it_edits_even_misparsed(nlp: object) ->
     assert ("vortalis", "developedBy", "brindel") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+def test_rules_common_acronyms_and_units_name_nothing(nlp: object) -> None:
+    x = _parsed(
+        "Le groupe Brindel lance une OPA sur Vortalis, qui produit 40 GWh par an. Le CHU de "
+        "Vierzon, client de Vortalis, salue un rachat fidèle à son ADN."
+    )
+    assert {e.key for e in x.entities} == {"brindel", "vortalis", "chudevierzon"}
