@@ -867,3 +867,11 @@ def test_rules_common_acronyms_and_units_name_nothing(nlp: object) -> None:
         "Vierzon, client de Vortalis, salue un rachat fidèle à son ADN."
     )
     assert {e.key for e in x.entities} == {"brindel", "vortalis", "chudevierzon"}
+
+
+def test_rules_a_joint_venture_is_a_company(nlp: object) -> None:
+    x = _parsed(
+        "Brindel et Vortalis ont annoncé mardi la création de Tormane, une coentreprise "
+        "chargée de produire des batteries à Vierzon."
+    )
+    assert {e.key: e.cls for e in x.entities}["tormane"] == "Company"
