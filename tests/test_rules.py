@@ -875,3 +875,9 @@ def test_rules_a_joint_venture_is_a_company(nlp: object) -> None:
         "chargée de produire des batteries à Vierzon."
     )
     assert {e.key: e.cls for e in x.entities}["tormane"] == "Company"
+
+
+def test_rules_a_capitalised_noun_after_a_name_continues_it(nlp: object) -> None:
+    # NER keeps only "Alder", the tagger reads "Face" as a common noun
+    x = _parsed("Le logiciel sera publié en source ouverte sur Alder Face dès lundi.")
+    assert "alderface" in {e.key for e in x.entities}

@@ -233,17 +233,18 @@ class _Finder:
         return None
 
     def _name_continued(self, end: int, ent_starts: set[int]) -> int:
-        """One capitalised word NER cut off a name ("Nova" + "Lumen"): a proper noun right
-        after it in the same sentence, which no other entity starts and no cue reserves."""
+        """One capitalised word NER cut off a name ("Nova" + "Lumen", "Hugging" + "Face"): a
+        proper noun, or a capitalised common noun, right after it in the same sentence, which
+        no other entity starts and no cue reserves."""
         doc = self.doc
         if end >= len(doc) or end in ent_starts or not doc[end - 1].whitespace_:
             return end
         nxt = doc[end]
         if (
             self.sentence[end] == self.sentence[end - 1]
-            and nxt.pos_ in ("PROPN", "X")
+            and nxt.pos_ in ("PROPN", "X", "NOUN")
             and _is_titlecase_word(self.word(nxt))
-            and fold_word(nxt.text) not in self.cues.reserved
+            and fold_word(nxt.text) not in self.not_names
             and not nxt.is_stop
         ):
             return end + 1
