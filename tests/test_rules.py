@@ -881,3 +881,11 @@ def test_rules_a_capitalised_noun_after_a_name_continues_it(nlp: object) -> None
     # NER keeps only "Alder", the tagger reads "Face" as a common noun
     x = _parsed("Le logiciel sera publié en source ouverte sur Alder Face dès lundi.")
     assert "alderface" in {e.key for e in x.entities}
+
+
+def test_rules_a_headline_kicker_is_no_subject(nlp: object) -> None:
+    x = _parsed("Vierzon : Brindel dévoile ses modèles Vortalis-3, entraînés sur des puces Nvidia")
+    assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
+        ("vortalis3", "developedBy", "brindel")
+    }
+    assert not [r for r in x.relations if "vierzon" in (r.subject, r.object)]

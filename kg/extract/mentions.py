@@ -18,6 +18,7 @@ from kg.extract.syntax import (
     DE_FORMS,
     CueIndex,
     clause_head,
+    colon_between,
     fold_word,
     is_demonym,
     is_modifier_word,
@@ -814,7 +815,10 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 ner_votes=tuple(sorted(ner_votes)),
                 fallback_votes=tuple(fallback),
                 source="name",
-                subject=any(t.dep_ in ("nsubj", "nsubj:pass") for t in conjuncts_up(head))
+                subject=any(
+                    t.dep_ in ("nsubj", "nsubj:pass") and not colon_between(t, t.head)
+                    for t in conjuncts_up(head)
+                )
                 or _naming_subject(doc, start, noun),
                 presented_as=(
                     fold_word(doc[noun].lemma_)

@@ -14,6 +14,7 @@ __all__ = [
     "DE_FORMS",
     "CueIndex",
     "clause_head",
+    "colon_between",
     "conjuncts",
     "fold_word",
     "folded_words",
@@ -209,13 +210,24 @@ def clause_head(token: Token) -> Token:
     return current
 
 
+def colon_between(first: Token, second: Token) -> bool:
+    """A colon stands between the two tokens: they belong to different parts of a sentence
+    ("Toulouse : Brindel dévoile ...")."""
+    doc = first.doc
+    low, high = sorted((first.i, second.i))
+    return any(doc[j].text == ":" for j in range(low + 1, high))
+
+
 def subjects(verb: Token) -> list[Token]:
     """Subjects of ``verb``, inherited from the governing verb for xcomp/conj/advcl clauses."""
     seen: set[int] = set()
     current = verb
     while current.i not in seen:
         seen.add(current.i)
-        own = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+        # "Toulouse : Brindel dévoile ...": a headline's kicker is no subject
+        own = [
+            c for c in current.children if c.dep_ in _SUBJECT_DEPS and not colon_between(c, current)
+        ]
         if own:
             return [t for s in own for t in conjuncts(s)]
         if current.dep_ not in _INHERITING_DEPS or current.head.i == current.i:
