@@ -889,3 +889,17 @@ def test_rules_a_headline_kicker_is_no_subject(nlp: object) -> None:
         ("vortalis3", "developedBy", "brindel")
     }
     assert not [r for r in x.relations if "vierzon" in (r.subject, r.object)]
+
+
+def test_rules_apposed_and_likened_investors_join_the_round(nlp: object) -> None:
+    x = _parsed(
+        "La fintech Brindel a bouclé ce mardi une série C de 16 millions d'euros menée par le "
+        "fonds Orvane Capital. Ses investisseurs historiques, Vortalis Ventures et Tormane, ont "
+        "remis au pot, tout comme le britannique Kestrane."
+    )
+    (round_,) = (f for f in x.facts if f.cls == "FundingRound")
+    assert sorted(k for r, k in round_.roles if r == "investor") == [
+        "kestrane",
+        "tormane",
+        "vortalisventures",
+    ]

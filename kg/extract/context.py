@@ -18,6 +18,7 @@ from kg.extract.syntax import (
     fold_word,
     is_conditional,
     is_plural,
+    likened,
     naming_noun,
     subjects,
     tokens,
@@ -147,7 +148,7 @@ class Context:
         """Entities named by these tokens or their coordinated tokens, in order, no repeats."""
         out: list[str] = []
         for tok in tokens:
-            for conj in conjuncts(tok):
+            for conj in self.name_conjuncts(tok):
                 keys = [self.key(conj)] if self.key(conj) else []
                 if not keys and conj.pos_ == "PRON":
                     keys = self._pronoun_keys(conj)
@@ -157,13 +158,37 @@ class Context:
                         for c in conj.children
                         if (
                             c.dep_ == "appos"
-                            or (c.dep_.startswith(("flat", "nmod")) and c.i == conj.i + 1)
+                            or (
+                                c.dep_.startswith(("flat", "nmod"))
+                                # right after the noun, or after a comma with no preposition:
+                                # an apposition ("ses investisseurs historiques, X et Y")
+                                and (c.i == conj.i + 1 or self._apposed_nmod(c))
+                            )
                         )
-                        for named in conjuncts(c)
+                        for named in self.name_conjuncts(c)
                         if (k := self.key(named))
                     ]
                 out.extend(k for k in keys if k and k not in out)
         return out
+
+    def name_conjuncts(self, tok: Token) -> list[Token]:
+        """The token's conjuncts, also those the parser hung on a later word of the same name
+        ("A Ventures et B": B coordinated with "Ventures")."""
+        out = conjuncts(tok)
+        key, j = self.key(tok), tok.i + 1
+        while key is not None and j < len(self.doc) and self.token_key.get(j) == key:
+            out.extend(t for t in conjuncts(self.doc[j]) if t.i != j and t not in out)
+            j += 1
+        return sorted(out, key=lambda t: t.i)
+
+    def _apposed_nmod(self, tok: Token) -> bool:
+        """A noun's complement that is an apposition the parser misread: after a comma, with
+        no preposition of its own."""
+        return (
+            tok.i > 0
+            and self.doc[tok.i - 1].text == ","
+            and not any(c.dep_ == "case" for c in tok.children)
+        )
 
     def subject_keys(self, verb: Token) -> list[str]:
         """Entities the clause of ``verb`` is about.
@@ -224,6 +249,8 @@ class Context:
                 j = opening - 1 if opening is not None else -1
             if j >= 0:
                 keys = self.coordinated_before(j + 1, self.sentence[verb.i])
+        if keys:  # "X a remis au pot, tout comme Y"
+            keys += self.keys_of(c for c in verb.children if c.dep_ == "obl:mod" and likened(c))
         return list(dict.fromkeys(keys))
 
     def coordinated_before(self, i: int, sentence: int) -> list[str]:

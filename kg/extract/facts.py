@@ -28,6 +28,7 @@ from kg.extract.syntax import (
     fold_word,
     has_en_clitic,
     has_pronoun_complement,
+    likened,
     strip_reflexive,
     subjects,
     tokens,
@@ -173,7 +174,9 @@ class _FactFinder:
         """Entities the trigger takes as complement: syntactic objects, else the next name."""
         ctx = self.ctx
         keys = ctx.keys_of(
-            c for c in trigger.children if c.dep_ in ("obj", "nmod") or c.dep_.startswith("obl")
+            c
+            for c in trigger.children
+            if (c.dep_ in ("obj", "nmod") or c.dep_.startswith("obl")) and not likened(c)
         )
         if not keys:
             for j in range(trigger.i + 1, min(len(ctx.doc), trigger.i + _NEAR)):

@@ -25,6 +25,7 @@ from kg.extract.syntax import (
     fold_word,
     has_en_clitic,
     is_demonym,
+    likened,
     strip_reflexive,
     tokens,
 )
@@ -175,7 +176,9 @@ class _Extractor:
                 and (child.pos_ == "PROPN" or self.ctx.key(child) is not None)
             )
             if not misread and (
-                child.dep_ not in _OBJECT_DEPS or (child.i < head.i and child.dep_ != "obj")
+                child.dep_ not in _OBJECT_DEPS
+                or (child.i < head.i and child.dep_ != "obj")
+                or likened(child)
             ):
                 continue
             for tok in conjuncts(child):

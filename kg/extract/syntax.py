@@ -23,6 +23,7 @@ __all__ = [
     "is_conditional",
     "is_modifier_word",
     "is_plural",
+    "likened",
     "maker_de",
     "naming_noun",
     "strip_reflexive",
@@ -208,6 +209,19 @@ def clause_head(token: Token) -> Token:
     while current.head.i != current.i and current.pos_ not in ("VERB", "AUX"):
         current = current.head
     return current
+
+
+#: Words opening a complement that likens someone to the subject ("tout comme X").
+_LIKENING = (("tout", "comme"), ("à", "l'", "instar"), ("au", "même", "titre"))
+
+
+def likened(tok: Token) -> bool:
+    """'..., tout comme le britannique X', 'à l'instar de X': the complement names someone
+    who does what the subject does, a co-subject rather than an object."""
+    doc = tok.doc
+    start = tok.left_edge.i
+    words = tuple(fold_word(t.text) for t in doc[start : start + 3])
+    return any(words[: len(opening)] == opening for opening in _LIKENING)
 
 
 def colon_between(first: Token, second: Token) -> bool:
