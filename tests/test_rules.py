@@ -903,3 +903,11 @@ def test_rules_apposed_and_likened_investors_join_the_round(nlp: object) -> None
         "tormane",
         "vortalisventures",
     ]
+
+
+@pytest.mark.parametrize("offer", ["une OPA", "une offre publique d'achat"])
+def test_rules_a_takeover_bid_is_an_acquisition(nlp: object, offer: str) -> None:
+    x = _parsed(f"Le groupe Brindel a déposé le 6 octobre {offer} sur Vortalis Hydraulique.")
+    assert ("brindel", "acquired", "vortalishydraulique") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }
