@@ -27,6 +27,8 @@ class Lexicon:
     legal_suffixes: frozenset[str]
     common_capitalised: frozenset[str]
     division_suffixes: frozenset[str]
+    #: nouns presenting a fund, whose name keeps its suffix when shortened ("le fonds X Capital")
+    fund_nouns: frozenset[str]
     demonym_endings: tuple[str, ...]
     organization_before: tuple[tuple[str, ...], ...]
     demonstratives: frozenset[str]
@@ -65,6 +67,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         legal_suffixes=frozenset(data["names"]["legal_suffixes"]),
         common_capitalised=frozenset(data["names"]["common_capitalised"]),
         division_suffixes=frozenset(data["names"]["division_suffixes"]),
+        fund_nouns=frozenset(data["names"]["fund_nouns"]),
         demonym_endings=tuple(data["names"]["demonym_endings"]),
         organization_before=tuple(
             tuple(phrase.replace("'", "' ").split())

@@ -164,7 +164,11 @@ def _short_name_merges(groups: dict[str, _Group], onto: Ontology, lex: Lexicon) 
     full_names: dict[str, list[str]] = {}
     for key, group in groups.items():
         words = group.mentions[0].text.split()
-        if len(words) >= 2 and all(w in suffixes for w in words[1:]):
+        # "le fonds Montclair Partners", then "Montclair": a fund is shortened like a company
+        fund = any(m.presented_as in lex.fund_nouns for m in group.mentions)
+        if len(words) >= 2 and all(
+            w in suffixes or (fund and w in lex.division_suffixes) for w in words[1:]
+        ):
             full_names.setdefault(words[0], []).append(key)
     merges = {}
     for key, group in groups.items():

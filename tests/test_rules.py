@@ -911,3 +911,12 @@ def test_rules_a_takeover_bid_is_an_acquisition(nlp: object, offer: str) -> None
     assert ("brindel", "acquired", "vortalishydraulique") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+def test_rules_a_fund_shortened_is_the_same_fund(nlp: object) -> None:
+    x = _parsed(
+        "Le fonds d'investissement Orvane Partners va acquérir 65 % de Brindel. Orvane, qui "
+        "gère 3,5 milliards d'euros depuis Paris, a déjà accompagné plusieurs industriels."
+    )
+    assert "orvane" not in {e.key for e in x.entities}
+    assert not [r for r in x.relations if r.predicate == "subOrganizationOf"]
