@@ -23,6 +23,8 @@ class Lexicon:
     months: dict[str, int]
     weekdays: dict[str, int]
     approximations: tuple[str, ...]
+    #: what an amount that is no deal's amount measures ("de chiffre d'affaires")
+    measure_nouns: tuple[str, ...]
     leading_words: frozenset[str]
     legal_suffixes: frozenset[str]
     common_capitalised: frozenset[str]
@@ -63,6 +65,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         months=dict(data["months"]),
         weekdays=dict(data["weekdays"]),
         approximations=tuple(data["approximations"]["words"]),
+        measure_nouns=tuple(data["measures"]["nouns"]),
         leading_words=frozenset(data["names"]["leading"]),
         legal_suffixes=frozenset(data["names"]["legal_suffixes"]),
         common_capitalised=frozenset(data["names"]["common_capitalised"]),

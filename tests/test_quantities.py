@@ -102,3 +102,19 @@ def test_quantities_two_signed_percents_are_two_shares_not_a_range() -> None:
     ]
     (between,) = find_quantities("entre 10 % et 15 %")
     assert (between.low, between.high) == (Decimal(10), Decimal(15))
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        (
+            "valorise la société, qui affiche 180 millions d'euros de chiffre d'affaires, à "
+            "environ 260 millions d'euros",
+            ["measure", "money"],
+        ),
+        ("un chiffre d'affaires de près de 40 M€ et une levée de 12 M€", ["measure", "money"]),
+        ("a levé 45 millions d'euros de fonds propres", ["money"]),
+    ],
+)
+def test_quantities_an_amount_of_revenue_is_a_measure(text: str, kinds: list[str]) -> None:
+    assert [q.kind for q in find_quantities(text)] == kinds

@@ -6,6 +6,7 @@ These are literals of facts, never entities: "8,3 milliards de dollars" becomes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -21,7 +22,8 @@ __all__ = ["Quantity", "find_quantities", "parse_number"]
 class Quantity:
     """A normalised quantity at ``[start, end)`` of the text it was found in.
 
-    ``kind`` is ``money`` (value + ISO 4217 unit), ``percent`` (value, or low/high for a
+    ``kind`` is ``money`` (value + ISO 4217 unit; ``measure`` for an amount of revenue, debt
+    and the like, which no fact takes), ``percent`` (value, or low/high for a
     range), ``rank`` (value) or ``date`` (date).
     """
 
@@ -35,6 +37,7 @@ class Quantity:
     date: dt.date | None = None
 
 
+_MEASURE_REACH = 60  # characters before an amount where the noun it measures may stand
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
 
@@ -62,6 +65,8 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
     ordinals = _alternation(lex.ordinals)
     months = _alternation(lex.months)
     weekdays = _alternation(lex.weekdays)
+    measures = _alternation(lex.measure_nouns)
+    approximations = _alternation(lex.approximations)
     end = r"(?![^\W\d_])"
     return {
         "money": re.compile(
@@ -70,6 +75,10 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         ),
         "money_prefix": re.compile(
             rf"(?P<cur>[$€£])\s?(?P<num>{_NUMBER})\s*(?:(?P<scale>{scales}){end})?"
+        ),
+        "measure_after": re.compile(rf"\s*(?:de|d['’])\s*(?:{measures})(?!\w)", re.IGNORECASE),
+        "measure_before": re.compile(
+            rf"(?:{measures})\s+(?:de|d['’])\s*(?:(?:{approximations})\s+)?$", re.IGNORECASE
         ),
         "percent_range": re.compile(
             rf"(?P<between>entre\s+)?(?P<low>{_NUMBER})\s*(?P<first_sign>%\s*)?(?:et|à|-|–)\s*"
@@ -129,10 +138,14 @@ def find_quantities(
             taken.append((quantity.start, quantity.end))
             found.append(quantity)
 
-    for m in pats["money"].finditer(text):
-        add(_money(m, lex))
-    for m in pats["money_prefix"].finditer(text):
-        add(_money(m, lex))
+    for m in [*pats["money"].finditer(text), *pats["money_prefix"].finditer(text)]:
+        money = _money(m, lex)
+        if pats["measure_after"].match(text, money.end) or pats["measure_before"].search(
+            text, max(0, money.start - _MEASURE_REACH), money.start
+        ):
+            # "180 millions d'euros de chiffre d'affaires": a measure, no deal's amount
+            money = dataclasses.replace(money, kind="measure")
+        add(money)
     for m in pats["percent_range"].finditer(text):
         low, high = parse_number(m["low"]), parse_number(m["high"])
         # "respectivement 16 % et 11 %" is two shares, not a range: a range rises, and two
