@@ -920,3 +920,20 @@ def test_rules_a_fund_shortened_is_the_same_fund(nlp: object) -> None:
     )
     assert "orvane" not in {e.key for e in x.entities}
     assert not [r for r in x.relations if r.predicate == "subOrganizationOf"]
+
+
+def test_rules_a_one_word_name_coordinated_with_a_person_is_no_person(nlp: object) -> None:
+    x = _parsed(
+        "La medtech Brindel a levé 18 M€ ce mardi. Kestrane et Thierry Vallon, le "
+        "fondateur de l'équipementier Tormane, ont complété l'opération."
+    )
+    classes = {e.key: e.cls for e in x.entities}
+    assert (classes["thierryvallon"], classes["kestrane"] != "Person") == ("Person", True)
+
+
+def test_rules_an_opening_participle_is_no_name(nlp: object) -> None:
+    x = _parsed(
+        "Cofondé en 2019 par Julie Lunel, son actuel patron, et par Marc Ferhat, Brindel "
+        "équipe plus de 12 000 immeubles."
+    )
+    assert {e.key for e in x.entities} == {"julielunel", "marcferhat", "brindel"}

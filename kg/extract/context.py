@@ -475,6 +475,13 @@ class Context:
                 continue
             for weak, firm in ((a, b), (b, a)):
                 cls, score = self.classes[firm]
+                # people and organisations are coordinated alike ("Bpifrance et X, le fondateur
+                # de Y, ont complété l'opération"): a person is named by two words at least
+                names = [
+                    m.text for m in self.resolution.groups[weak].mentions if m.source == "name"
+                ]
+                if cls == "Person" and not any(" " in name for name in names):
+                    continue
                 if score >= _FIRM_SCORE and self.classes[weak][1] < _FIRM_SCORE:
                     self.role_votes[weak].append((cls, 1.5))
 

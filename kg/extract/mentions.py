@@ -36,6 +36,9 @@ from kg.ontology import Ontology
 
 __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 
+_PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
+_AFTER_OPENING_PARTICIPLE = frozenset({"en", "par", "à", "au", "dans", "depuis", "sur", "avec"})
+
 _PERSON_PARTICLES = frozenset(
     {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
 )
@@ -413,7 +416,20 @@ class _Finder:
             )
             if plain and word not in self.mid_sentence_words and not acts_as_name:
                 return False
+            if plain and word not in self.mid_sentence_words and self._opening_participle(start):
+                return False
         return True
+
+    def _opening_participle(self, start: int) -> bool:
+        """'Cofondé en 2019 par X, ...': a past participle opening the sentence, which the
+        tagger may read as a name; it ends like one and a preposition follows it."""
+        word = fold_word(self.doc[start].text)
+        nxt = self.doc[start + 1] if start + 1 < len(self.doc) else None
+        return (
+            word.endswith(_PARTICIPLE_ENDINGS)
+            and nxt is not None
+            and fold_word(nxt.text) in _AFTER_OPENING_PARTICIPLE
+        )
 
     # -- context votes ----------------------------------------------------------------
     def context_votes(self, start: int, end: int) -> list[tuple[str, float]]:
