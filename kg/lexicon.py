@@ -36,6 +36,8 @@ class Lexicon:
     demonstratives: frozenset[str]
     definites: frozenset[str]
     joined_compounds: tuple[str, ...]
+    #: nouns a capital letter names ("série A"): "série A." ends a sentence
+    letter_nouns: frozenset[str]
     #: description noun -> the first noun of its family (see ``[descriptions]``)
     description_families: dict[str, str]
     #: "dernier" of "ce dernier": a demonstrative and this word refer to the last name
@@ -79,6 +81,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         demonstratives=frozenset(data["function_words"]["demonstratives"]),
         definites=frozenset(data["function_words"]["definites"]),
         joined_compounds=tuple(data["parse"]["joined_compounds"]),
+        letter_nouns=frozenset(data["parse"]["letter_nouns"]),
         description_families={
             word: family[0] for family in data["descriptions"]["families"] for word in family
         },

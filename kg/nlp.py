@@ -173,14 +173,17 @@ def sentence_hints(doc: Doc) -> Doc:
 
 def _letter_then_new_sentence(previous: Token, token: Token) -> bool:
     """'... une série C. Le fonds ...': a capital letter and its full stop end the sentence
-    when a capitalised determiner or pronoun follows; an initial comes before a name."""
-    return (
+    when a capitalised determiner or pronoun follows, or when the letter names a series
+    ("série A. Kestrane"); otherwise an initial comes before a name."""
+    if not (
         len(previous.text) == 2
         and previous.text[0].isupper()
         and previous.text[1] == "."
         and token.text[:1].isupper()
-        and token.pos_ in ("DET", "PRON")
-    )
+    ):
+        return False
+    before = previous.nbor(-1).text.lower() if previous.i > 0 else ""
+    return token.pos_ in ("DET", "PRON") or before in load_lexicon(previous.lang_).letter_nouns
 
 
 Language.component("kg_merge_hyphenated")(merge_hyphenated)

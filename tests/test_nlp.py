@@ -52,3 +52,11 @@ def test_nlp_sentence_hints_end_a_sentence_on_a_letter_before_a_determiner(
     pos = ["DET", "NOUN", "PROPN", "DET", "NOUN", "VERB", "ADP", "PROPN", "PROPN"]
     doc = sentence_hints(Doc(fr_vocab, words=words, pos=pos))
     assert [t.text for t in doc if t.is_sent_start] == ["une", "Le"]
+
+
+def test_nlp_sentence_hints_end_a_sentence_on_the_letter_of_a_series(fr_vocab: Vocab) -> None:
+    # "série A." names a round: the name after it starts a sentence, it has no initial
+    words = ["une", "série", "A.", "Kestrane", "a", "suivi", "avec", "J.", "Dupont"]
+    pos = ["DET", "NOUN", "PROPN", "PROPN", "AUX", "VERB", "ADP", "PROPN", "PROPN"]
+    doc = sentence_hints(Doc(fr_vocab, words=words, pos=pos))
+    assert [t.text for t in doc if t.is_sent_start] == ["une", "Kestrane"]
