@@ -937,3 +937,14 @@ def test_rules_an_opening_participle_is_no_name(nlp: object) -> None:
         "équipe plus de 12 000 immeubles."
     )
     assert {e.key for e in x.entities} == {"julielunel", "marcferhat", "brindel"}
+
+
+def test_rules_a_fact_s_unnamed_object_is_the_article_s_topic(nlp: object) -> None:
+    # not the organisation in focus just before ("le fonds Orvane")
+    x = _parsed(
+        "La start-up Brindel conçoit des capteurs pour l'industrie. Brindel emploie 40 "
+        "personnes à Vierzon. Le fonds Orvane a cédé ses parts au groupe Kestrane le mois "
+        "dernier. Kestrane détient désormais 30 % du capital."
+    )
+    (stake,) = (f for f in x.facts if f.cls == "Stake")
+    assert (stake.role("stakeholder"), stake.role("stakeIn")) == ("kestrane", "brindel")

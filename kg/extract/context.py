@@ -442,17 +442,14 @@ class Context:
         required: str,
         exclude: frozenset[str] = frozenset(),
         before: bool = False,
-        until: int | None = None,
     ) -> str | None:
         """The entity of class ``required`` most in focus up to ``sentence`` (before it, if
-        ``before``; in it, only before character ``until`` if given): the article's topic
-        (see ``kg.resolve.most_salient``)."""
+        ``before``): see ``kg.resolve.most_salient``."""
         mentions = [
             (m, key)
             for key, group in self.resolution.groups.items()
             if key not in exclude and self.fits(key, required)
             for m in group.mentions
-            if until is None or m.sentence != sentence or m.start < until
         ]
         return most_salient(
             mentions,
@@ -460,6 +457,20 @@ class Context:
             lambda key: self.onto.is_a(self.classes[key][0], required),
             before=before,
         )
+
+    def topic(self, required: str, exclude: frozenset[str] = frozenset()) -> str | None:
+        """The entity that can be of class ``required`` the article is about: the one it
+        mentions most (by name or description; known to be of that class counts double), the
+        first mentioned among equals."""
+        counts = {
+            key: (
+                len(group.mentions) * (2 if self.onto.is_a(self.classes[key][0], required) else 1),
+                -min(m.start for m in group.mentions),
+            )
+            for key, group in self.resolution.groups.items()
+            if key not in exclude and self.fits(key, required)
+        }
+        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
     def vote_coordinated(self) -> None:
         """'Brindel et Orvane participent': coordinated names are usually of one kind, so a

@@ -27,7 +27,6 @@ from kg.extract.syntax import (
     clause_head,
     fold_word,
     has_en_clitic,
-    has_pronoun_complement,
     likened,
     strip_reflexive,
     subjects,
@@ -340,12 +339,14 @@ class _FactFinder:
                 required = ctx.onto.properties[role].range
                 if required != "Organization":
                     continue
-                # "Bpifrance en possède 6 %", "Y y participe": what the clitic stands for
-                # was named before the verb
-                until = (
-                    verb.idx if role == info.object_role and has_pronoun_complement(verb) else None
-                )
-                topic = ctx.salient(sentence, required, exclude=frozenset(taken), until=until)
+                if role == info.object_role:
+                    # "Bpifrance en possède 6 %", "la transaction valorise la société à ...":
+                    # what the fact is about, when its sentence does not name it, is what the
+                    # article is about (not the name nearest to it: "sous réserve du feu vert
+                    # de X", "ramenée à 19 % par Y")
+                    topic = ctx.topic(required, exclude=frozenset(taken))
+                else:
+                    topic = ctx.salient(sentence, required, exclude=frozenset(taken))
                 if topic:
                     roles.append((role, topic))
         return roles, values

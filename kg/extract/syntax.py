@@ -19,7 +19,6 @@ __all__ = [
     "fold_word",
     "folded_words",
     "has_en_clitic",
-    "has_pronoun_complement",
     "is_conditional",
     "is_modifier_word",
     "is_plural",
@@ -260,12 +259,6 @@ def has_en_clitic(verb: Token) -> bool:
     """'la banque en détient 18 %', 'qui en est le directeur général': the verb's complement
     is the clitic "en", which stands for something named elsewhere."""
     return any(fold_word(c.text) == "en" and c.pos_ == "PRON" for c in verb.children)
-
-
-def has_pronoun_complement(verb: Token) -> bool:
-    """'la banque en détient 18 %', 'Bpifrance y participe', 'le groupe y injectera 120 M€':
-    the verb's complement is a clitic ("en", "y") standing for something named before."""
-    return any(fold_word(c.text) in ("en", "y") and c.pos_ == "PRON" for c in verb.children)
 
 
 _CONDITIONAL_ENDINGS = ("ait", "aient")
