@@ -948,3 +948,23 @@ def test_rules_a_fact_s_unnamed_object_is_the_article_s_topic(nlp: object) -> No
     )
     (stake,) = (f for f in x.facts if f.cls == "Stake")
     assert (stake.role("stakeholder"), stake.role("stakeIn")) == ("kestrane", "brindel")
+
+
+@pytest.mark.parametrize(
+    "investors",
+    [
+        "aux côtés duquel figurent deux investisseurs publics : Kestrane, via son fonds Tormane "
+        "Impact, et l'Alder Fund",
+        "aux côtés de trois business angels : Julie Lunel, ancienne directrice de Vortalis "
+        "France, Kestrane et Alder Fund",
+    ],
+)
+def test_rules_investors_listed_after_a_colon(nlp: object, investors: str) -> None:
+    x = _parsed(
+        "La start-up Brindel a bouclé une série B de 62 millions d'euros. Le tour est mené par "
+        f"le fonds Orvane, {investors}."
+    )
+    (round_,) = (f for f in x.facts if f.cls == "FundingRound")
+    listed = {k for r, k in round_.roles if r == "investor"}
+    assert {"kestrane", "alderfund"} <= listed
+    assert not listed & {"tormaneimpact", "vortalisfrance"}
