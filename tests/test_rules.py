@@ -968,3 +968,13 @@ def test_rules_investors_listed_after_a_colon(nlp: object, investors: str) -> No
     listed = {k for r, k in round_.roles if r == "investor"}
     assert {"kestrane", "alderfund"} <= listed
     assert not listed & {"tormaneimpact", "vortalisfrance"}
+
+
+def test_rules_en_stands_for_the_last_organisation_named(nlp: object) -> None:
+    x = _parsed(
+        "Le constructeur Brindel et le fabricant coréen Kestrane Energy ont officialisé "
+        "mardi la création de Tormane, une coentreprise chargée de produire des batteries. "
+        "Brindel en détiendra 60 %. Kestrane Energy fournira sa technologie."
+    )
+    (stake,) = (f for f in x.facts if f.cls == "Stake")
+    assert (stake.role("stakeholder"), stake.role("stakeIn")) == ("brindel", "tormane")

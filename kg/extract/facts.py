@@ -349,7 +349,11 @@ class _FactFinder:
                     # what the fact is about, when its sentence does not name it, is what the
                     # article is about (not the name nearest to it: "sous réserve du feu vert
                     # de X", "ramenée à 19 % par Y")
-                    topic = ctx.topic(required, exclude=frozenset(taken))
+                    topic = (
+                        self._last_named_before(verb.i, sentence, required, taken)
+                        if has_en_clitic(verb)
+                        else None
+                    ) or ctx.topic(required, exclude=frozenset(taken))
                 else:
                     topic = ctx.salient(sentence, required, exclude=frozenset(taken))
                 if topic:
@@ -499,6 +503,21 @@ class _FactFinder:
                     else:
                         found = None
         return roles
+
+    def _last_named_before(
+        self, i: int, sentence: int, required: str, taken: set[str]
+    ) -> str | None:
+        """'la création de Cellarc, une coentreprise. Alcyon en détiendra 60 %': the clitic
+        "en" stands for the last entity of class ``required`` named before the verb, in its
+        sentence or the one before."""
+        ctx = self.ctx
+        for j in range(i - 1, -1, -1):
+            if ctx.sentence[j] < sentence - 1:
+                return None
+            key = ctx.token_key.get(j)
+            if key and key not in taken and ctx.onto.is_a(ctx.classes[key][0], required):
+                return key
+        return None
 
     def _listed_after_colon(self, i: int, sentence: int) -> list[str]:
         """'aux côtés de trois business angels : A, ancienne directrice de X, B et C': the
