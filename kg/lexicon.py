@@ -33,6 +33,8 @@ class Lexicon:
     fund_nouns: frozenset[str]
     demonym_endings: tuple[str, ...]
     organization_before: tuple[tuple[str, ...], ...]
+    #: verbs whose "à X" is who receives, not where ("cède ses parts à X")
+    dative_verbs: frozenset[str]
     demonstratives: frozenset[str]
     definites: frozenset[str]
     joined_compounds: tuple[str, ...]
@@ -78,6 +80,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
             tuple(phrase.replace("'", "' ").split())
             for phrase in data["names"]["organization_before"]
         ),
+        dative_verbs=frozenset(data["names"]["dative_verbs"]),
         demonstratives=frozenset(data["function_words"]["demonstratives"]),
         definites=frozenset(data["function_words"]["definites"]),
         joined_compounds=tuple(data["parse"]["joined_compounds"]),

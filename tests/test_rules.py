@@ -978,3 +978,22 @@ def test_rules_en_stands_for_the_last_organisation_named(nlp: object) -> None:
     )
     (stake,) = (f for f in x.facts if f.cls == "Stake")
     assert (stake.role("stakeholder"), stake.role("stakeIn")) == ("brindel", "tormane")
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Le groupe Brindel a cédé sa filiale d'emballages à Vierzac.", False),
+        ("Le groupe Brindel doit une partie de son envolée à Vierzac.", False),
+        ("Le groupe Brindel a ouvert un bureau à Vierzac.", True),
+        ("La start-up Brindel, basée à Vierzac, recrute.", True),
+    ],
+)
+def test_rules_a_dative_a_names_no_place(nlp: object, text: str, place: bool) -> None:
+    from kg.extract.mentions import find_mentions
+    from kg.lexicon import load_lexicon
+    from kg.nlp import parse
+
+    mentions = find_mentions(parse(text), text, onto=load_ontology("fr"), lex=load_lexicon("fr"))
+    (vierzac,) = (m for m in mentions if m.text == "Vierzac")
+    assert (("Place", 2.0) in vierzac.votes) is place

@@ -420,6 +420,15 @@ class _Finder:
                 return False
         return True
 
+    def is_dative(self, start: int, end: int) -> bool:
+        """'cède ses emballages à X', 'doit son envolée à X': the name after "à" receives
+        what the verb gives, it is no place."""
+        head = self.doc[start:end].root
+        verb = head.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.i > start - 8:
+            verb = verb.head  # past a noun the parser hung it on ("l'intégrer dès janvier à X")
+        return verb.pos_ in ("VERB", "AUX") and fold_word(verb.lemma_) in self.lex.dative_verbs
+
     def _opening_participle(self, start: int) -> bool:
         """'Cofondé en 2019 par X, ...': a past participle opening the sentence, which the
         tagger may read as a name; it ends like one and a preposition follows it."""
@@ -810,6 +819,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
             ("Place", 1.0) in ner_votes
             and before is not None
             and fold_word(before.text) in _LOCATIVE
+            and not finder.is_dative(start, end)
         ):
             all_votes.append(("Place", 2.0))
         # when nothing says what it is, a shape like "ZEN-E 3" or "DeepNova" is an artefact's
