@@ -997,3 +997,11 @@ def test_rules_a_dative_a_names_no_place(nlp: object, text: str, place: bool) ->
     mentions = find_mentions(parse(text), text, onto=load_ontology("fr"), lex=load_lexicon("fr"))
     (vierzac,) = (m for m in mentions if m.text == "Vierzac")
     assert (("Place", 2.0) in vierzac.votes) is place
+
+
+def test_rules_a_country_named_like_a_demonym_is_a_place(nlp: object) -> None:
+    x = _parsed(
+        "Le logiciel de la start-up suisse Brindel est déployé dans 140 hôpitaux en France et "
+        "en Suisse."
+    )
+    assert {e.key: e.cls for e in x.entities}.get("suisse") == "Place"

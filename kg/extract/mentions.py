@@ -37,6 +37,7 @@ from kg.ontology import Ontology
 __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 
 _PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
+_BEFORE_COUNTRY = frozenset({"en", "au", "aux", "la", "de", "d'", "à"})
 _AFTER_OPENING_PARTICIPLE = frozenset({"en", "par", "à", "au", "dans", "depuis", "sur", "avec"})
 
 _PERSON_PARTICLES = frozenset(
@@ -390,11 +391,15 @@ class _Finder:
             return False
         if any(c in _NAME_DELIMITERS for c in span_text) or end - start > 6:
             return False
-        if fold_word(span_text) in self.not_names or sum(c.isalnum() for c in span_text) < 2:
+        if sum(c.isalnum() for c in span_text) < 2:
+            return False
+        if fold_word(span_text) in self.not_names and not (
+            fold_word(span_text) in self.cues.reserved and self._country_named(start)
+        ):
             return False
         word = fold_word(self.doc[start].text)
         inflected = {word, word.removesuffix("s"), word.removesuffix("e"), word.removesuffix("es")}
-        if end - start == 1 and inflected & self.cues.reserved:
+        if end - start == 1 and inflected & self.cues.reserved and not self._country_named(start):
             return False  # "Allemande" at a sentence start: the cue "allemand", inflected
         if end - start == 1 and start in self.first_of_sentence:
             word = self.word(self.doc[start])
@@ -419,6 +424,15 @@ class _Finder:
             if plain and word not in self.mid_sentence_words and self._opening_participle(start):
                 return False
         return True
+
+    def _country_named(self, start: int) -> bool:
+        """'en Suisse', 'la Suisse': a capitalised demonym after a preposition of place or
+        "la" inside a sentence names a country, not a company's origin."""
+        return (
+            start > 0
+            and start not in self.first_of_sentence
+            and fold_word(self.doc[start - 1].text) in _BEFORE_COUNTRY
+        )
 
     def is_dative(self, start: int, end: int) -> bool:
         """'cède ses emballages à X', 'doit son envolée à X': the name after "à" receives
