@@ -308,6 +308,24 @@ recrute+  VERB  ROOT      7 recruter _
 """
 
 
+# the parser hung "Kestrane" on "logiciel", past a participle and "parmi lesquels"
+FAR_APPOSITION = """
+Brindel        PROPN nsubj     1  Brindel    B-ORG
+vend           VERB  ROOT      1  vendre     _
+un             DET   det       3  un         _
+logiciel       NOUN  obj       1  logiciel   _ Number=Sing
+utilisé        VERB  acl       3  utiliser   _
+par            ADP   case      7  par        _
+900            NUM   nummod    7  900        _
+transporteurs+ NOUN  obl:agent 4  transporteur _
+,              PUNCT punct     3  ,          _
+parmi          ADP   case      10 parmi      _
+lesquels       PRON  nmod      11 lequel     _
+Kestrane+      PROPN appos     3  Kestrane   B-ORG
+.              PUNCT punct     1  .          _
+"""
+
+
 def _extract(vocab: Vocab, table: str) -> Extraction:
     doc = make_doc(vocab, table)
     return extract(Document(doc_id="t", text=doc.text), doc)
@@ -519,3 +537,9 @@ Marquet+  PROPN flat:name 15 Marquet    I-PER
 def test_extract_a_name_inside_the_quotation_is_not_its_speaker(fr_vocab: Vocab) -> None:
     x = _extract(fr_vocab, QUOTE_SUBJECT_INSIDE)
     assert [f.role("speaker") for f in x.facts if f.cls == "Quote"] == ["helenemarquet"]
+
+
+def test_extract_a_name_far_from_the_cue_noun_it_hangs_on_takes_no_class(
+    fr_vocab: Vocab,
+) -> None:
+    assert _classes(_extract(fr_vocab, FAR_APPOSITION))["Kestrane"] != "Product"

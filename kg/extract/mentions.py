@@ -530,6 +530,8 @@ class _Finder:
                     continue  # "les produits Nexaria": the products of Nexaria
                 if de is not None and tok.head.i < de:
                     continue  # "le modèle du chinois X": X makes the model
+                if any(t.pos_ in ("VERB", "AUX", "PRON") for t in doc[tok.head.i + 1 : start]):
+                    continue  # "un logiciel utilisé par 900 transporteurs, parmi lesquels X"
                 for _, cls in self.cues.class_nouns.match(doc, tok.head.i):
                     votes.append((cls, 2.0))
         # "X est une start-up": the name is the subject of a copular cue noun
