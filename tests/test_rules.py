@@ -1005,3 +1005,14 @@ def test_rules_a_country_named_like_a_demonym_is_a_place(nlp: object) -> None:
         "en Suisse."
     )
     assert {e.key: e.cls for e in x.entities}.get("suisse") == "Place"
+
+
+def test_rules_a_possessive_title_with_an_adjective_before_the_name(nlp: object) -> None:
+    x = _parsed(
+        "La biotech marseillaise Brindel a bouclé lundi un tour de table de 62 millions de "
+        "dollars. Le tour valorise la société 240 M$, a précisé sa directrice financière, "
+        "Julie Lunel."
+    )
+    assert ("julielunel", "worksFor", "brindel") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }

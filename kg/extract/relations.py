@@ -550,8 +550,11 @@ class _Extractor:
         return i > 0 and fold_word(doc[i - 1].text) in ("son", "sa", "leur")
 
     def _title_chain_end(self, end: int, sentence: int) -> int:
-        """Past coordinated titles: 'cofondateur et directeur général de Y' ends at 'général'."""
+        """Past coordinated titles: 'cofondateur et directeur général de Y' ends at 'général';
+        past the adjectives of a title: 'sa directrice financière, X'."""
         doc = self.ctx.doc
+        while end < len(doc) and doc[end].pos_ == "ADJ" and self.ctx.sentence[end] == sentence:
+            end += 1
         while end + 1 < len(doc) and doc[end].text == "et" and self.ctx.sentence[end] == sentence:
             following = self.cues.titles.match(doc, end + 1)
             if not following:
