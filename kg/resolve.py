@@ -246,8 +246,12 @@ def _antecedent(
         return subjects[-1][1], "subject of the sentence"
     own = [(m, k) for m, k in candidates if k in presented]
     if own:
-        best, _ = _most_salient(desc, own, classes, onto)
-        return best, f"most salient earlier entity presented as a '{family}'"
+        # of several start-ups the article presented, "la jeune pousse" is the one it is about
+        # (the most mentioned so far), not the last one named in passing
+        counts = Counter(k for _, k in own)
+        first = {k: m.start for m, k in reversed(own)}
+        best = max(sorted(counts), key=lambda k: (counts[k], -first[k]))
+        return best, f"most mentioned earlier entity presented as a '{family}'"
     return _most_salient(desc, candidates, classes, onto)
 
 

@@ -273,3 +273,18 @@ def test_resolve_a_headline_s_short_name_does_not_decide_the_order() -> None:
     ]
     resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
     assert list(resolution.groups) == ["kelvanestudios"]
+
+
+def test_resolve_of_the_entities_presented_a_description_is_the_one_most_mentioned() -> None:
+    # "La start-up Nexaria ... Nexaria ... Y, cofondatrice de Borealis, une start-up, ...
+    # La jeune pousse": Borealis, named in passing, is more in focus; Nexaria is the topic
+    mentions = [
+        Mention(0, 7, "Nexaria", 0, (("Company", 2.0),), subject=True, presented_as="start-up"),
+        _name("Nexaria", 30, 1, [("Company", 2.0)], subject=True),
+        Mention(60, 68, "Borealis", 2, (("Company", 2.0),), subject=True, presented_as="start-up"),
+        _description("La jeune pousse", 90, 3, "jeune-pousse", subject=True),
+    ]
+    resolution = resolve_mentions(mentions, onto=ONTO, lex=LEX)
+    assert resolution.keys[(90, 105)] == "nexaria"
+    (nexaria,) = [e for e in finalize_entities(resolution, {}, onto=ONTO) if e.key == "nexaria"]
+    assert any("most mentioned" in reason for reason in nexaria.merges)
