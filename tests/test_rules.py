@@ -1016,3 +1016,13 @@ def test_rules_a_possessive_title_with_an_adjective_before_the_name(nlp: object)
     assert ("julielunel", "worksFor", "brindel") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+def test_rules_a_title_before_coordinated_names_is_each_one_s(nlp: object) -> None:
+    x = _parsed(
+        "La fintech Kelvane a été rachetée par le groupe Brindel. Ses deux fondateurs, Julie "
+        "Lunel et Marc Ferhat, conservent 10 % du capital."
+    )
+    assert {("julielunel", "founderOf", "kelvane"), ("marcferhat", "founderOf", "kelvane")} <= {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }

@@ -463,11 +463,19 @@ class _Extractor:
                 elif start > 0 and doc[start - 1].lemma_ in _BECOMING:
                     person = ctx.mention_before(start - 1, sentence)
                     modality = ctx.modality(doc[start - 1])
+                people: list[str] = []
                 if person is None and org[1] + 2 < len(doc) and doc[org[1] + 1].text == ",":
                     person = ctx.mention_after(org[1] + 2, sentence, skip_det=False)
+                    # "ses deux fondateurs, A et B": the title is both's
+                    j = person[1] + 1 if person else len(doc)
+                    if j + 1 < len(doc) and doc[j].text == "et":
+                        other = ctx.mention_after(j + 1, sentence, skip_det=False)
+                        people = [other[0]] if other else []
                 # a title is a person's ("Selon L'Agefi, le cofondateur de Y": not L'Agefi)
                 if person and person[0] not in ctx.sources(sentence):
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
+                    for other in people:
+                        self.add(other, prop, org[0], tok, [doc[org[1]]], modality)
 
     def _dont_owner(self, i: int, sentence: int) -> str | None:
         """The name a "dont" before the title at token ``i`` stands for ("X, dont le PDG")."""
@@ -547,7 +555,9 @@ class _Extractor:
         doc = self.ctx.doc
         while i > 0 and (doc[i - 1].text == "et" or self.cues.titles.match(doc, i - 1)):
             i -= 1
-        return i > 0 and fold_word(doc[i - 1].text) in ("son", "sa", "leur")
+        if i > 0 and doc[i - 1].pos_ == "NUM":
+            i -= 1  # "ses deux fondateurs"
+        return i > 0 and fold_word(doc[i - 1].text) in ("son", "sa", "ses", "leur", "leurs")
 
     def _title_chain_end(self, end: int, sentence: int) -> int:
         """Past coordinated titles: 'cofondateur et directeur général de Y' ends at 'général';
