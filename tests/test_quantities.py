@@ -114,6 +114,9 @@ def test_quantities_two_signed_percents_are_two_shares_not_a_range() -> None:
         ),
         ("un chiffre d'affaires de près de 40 M€ et une levée de 12 M€", ["measure", "money"]),
         ("a levé 45 millions d'euros de fonds propres", ["money"]),
+        ("qui porte à 5,1 M€ le total levé depuis la création", ["measure"]),
+        ("un total de 12 M€", ["measure"]),
+        ("a levé 3 M€ le 4 mars 2025", ["money", "date"]),
     ],
 )
 def test_quantities_an_amount_of_revenue_is_a_measure(text: str, kinds: list[str]) -> None:

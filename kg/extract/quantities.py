@@ -76,7 +76,9 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         "money_prefix": re.compile(
             rf"(?P<cur>[$€£])\s?(?P<num>{_NUMBER})\s*(?:(?P<scale>{scales}){end})?"
         ),
-        "measure_after": re.compile(rf"\s*(?:de|d['’])\s*(?:{measures})(?!\w)", re.IGNORECASE),
+        "measure_after": re.compile(
+            rf"\s*(?:(?:de|d['’])\s*|le\s+)(?:{measures})(?!\w)", re.IGNORECASE
+        ),
         "measure_before": re.compile(
             rf"(?:{measures})\s+(?:de|d['’])\s*(?:(?:{approximations})\s+)?$", re.IGNORECASE
         ),
