@@ -1026,3 +1026,22 @@ def test_rules_a_title_before_coordinated_names_is_each_one_s(nlp: object) -> No
     assert {("julielunel", "founderOf", "kelvane"), ("marcferhat", "founderOf", "kelvane")} <= {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cls"),
+    [
+        ("Le modèle Orvane-2 a été entraîné sur des puces Kestrane.", "kestrane", "Organization"),
+        ("Le modèle Orvane-2 a été entraîné sur des GPU KX200.", "kx200", "Hardware"),
+        (
+            "Le supercalculateur intègre des processeurs Vortal de la société Kestrane.",
+            "vortal",
+            "Hardware",
+        ),
+    ],
+)
+def test_rules_a_plain_name_after_plural_artefacts_is_their_maker(
+    nlp: object, text: str, name: str, cls: str
+) -> None:
+    classes = {e.key: e.cls for e in _parsed(text).entities}
+    assert ("Organization" if classes[name] == "Company" else classes[name]) == cls

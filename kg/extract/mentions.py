@@ -461,7 +461,9 @@ class _Finder:
         # "le modèle X", "15 000 GPU X", "le fabricant grenoblois de batteries X": a singular
         # (or indefinite, or abbreviated) cue noun introduces the name
         cue = naming_noun(doc, start, self.is_naming_cue, self.lex.demonym_endings)
-        if cue is not None:
+        if cue is not None and self._maker_of_plural(cue, start, end):
+            votes.append(("Organization", 2.0))  # "des puces Nvidia": who makes them
+        elif cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
         # "la jeune pousse X", "la start-up X": a cue ending right before the name, whatever
         # the tagger made of it ("pousse" as a verb, "start-up" as X); a cue of one word
@@ -600,6 +602,24 @@ class _Finder:
         return any(
             c.dep_ == "nummod" or (c.dep_ == "det" and fold_word(c.text) in ("des", "de", "d'"))
             for c in tok.children
+        )
+
+    def _maker_of_plural(self, cue: int, start: int, end: int) -> bool:
+        """'des puces Nvidia', '2 000 serveurs Dell': after an artefact noun in the plural, a
+        plain word (no digit, no code) names who makes them; a code names the model ("des GPU
+        H100")."""
+        words = [self.word(t) for t in self.doc[start:end]]
+        return (
+            is_plural(self.doc[cue])
+            and any(
+                c in self.cues.artifact_classes
+                for _, c in self.cues.class_nouns.match(self.doc, cue)
+            )
+            and len(words) == 1
+            and _is_titlecase_word(words[0])
+            and not any(ch.isdigit() or ch == "-" for ch in words[0])
+            # "des processeurs Rhea de la société X": the maker comes after, this is the model
+            and not (end < len(self.doc) and self.doc[end].text in DE_FORMS)
         )
 
     @staticmethod
