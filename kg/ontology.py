@@ -84,6 +84,9 @@ class PropertyInfo:
     cue_context: str | None = None
     topic_cues: tuple[str, ...] = ()
     apposition_cues: tuple[str, ...] = ()
+    #: ``kg:demonymCue``: a demonym presenting the subject ("la start-up rennaise X") names
+    #: the object, the place it is formed on
+    by_demonym: bool = False
     #: ``owl:propertyChainAxiom ( [ owl:inverseOf R1 ] R2 )`` and ``kg:factChain``: the
     #: property links the filler of role R1 of a fact (of class C, if given) to the filler of
     #: its role R2 ("investor" -> "investee").
@@ -320,6 +323,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
                 topic_cues=_cues(graph, term, KG.topicCue, lang),
                 apposition_cues=_cues(graph, term, KG.appositionCue, lang),
+                by_demonym=bool(graph.value(term, KG.demonymCue)),
                 fact_chains=_fact_chains(graph, term),
                 ordered_by=_local(graph.value(term, KG.orderedBy)) or None,
             )

@@ -1045,3 +1045,22 @@ def test_rules_a_plain_name_after_plural_artefacts_is_their_maker(
 ) -> None:
     classes = {e.key: e.cls for e in _parsed(text).entities}
     assert ("Organization" if classes[name] == "Company" else classes[name]) == cls
+
+
+@pytest.mark.parametrize(
+    ("text", "based"),
+    [
+        (
+            "Le groupe vierzonnais Brindel a racheté Kestrane. Le groupe emploie 400 personnes "
+            "à Vierzon et à Nevers.",
+            True,
+        ),
+        ("Le groupe Brindel a racheté Kestrane. Il emploie 400 personnes à Vierzon.", False),
+    ],
+)
+def test_rules_a_demonym_presenting_a_company_names_its_city(
+    nlp: object, text: str, based: bool
+) -> None:
+    relations = {(r.subject, r.predicate, r.object) for r in _parsed(text).relations}
+    assert (("brindel", "basedIn", "vierzon") in relations) is based
+    assert ("brindel", "basedIn", "nevers") not in relations

@@ -31,6 +31,7 @@ from kg.extract.syntax import (
 )
 from kg.model import Fact, Relation, Value
 from kg.ontology import Ontology
+from kg.resolve import entity_key
 
 __all__ = ["chained_relations", "find_relations", "ordered_relations", "text_order"]
 
@@ -40,6 +41,8 @@ _OF = DE_FORMS | {"des", "chez"}
 #: CHU de Y": the words before the organisation a title is held at
 _HELD_AT = _OF | {"à", "au"}
 _INDEFINITE = frozenset({"un", "une"})
+_DEMONYM_REACH = 4  # tokens before a name where the demonym presenting it may stand
+_DEMONYM_PREFIX = 4  # first letters a demonym's stem shares with its place ("rouenn", "rouen")
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
 _TITLE_REACH = 7
 #: Verbs that give a person the title after them ("X a été nommée présidente de Y").
@@ -60,6 +63,19 @@ _AGENT_REACH = 4
 
 
 _UNTIL = frozenset({"à", "jusqu'", "jusqu’"})
+
+
+def _demonym_stem(word: str, endings: tuple[str, ...]) -> str:
+    """'rennaise' -> 'renn', 'toulousaine' -> 'toulous': the demonym less its ending."""
+    folded = [entity_key(e) for e in endings]
+    ending = max((e for e in folded if word.endswith(e)), key=len, default="")
+    return word[: len(word) - len(ending)]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return sum(
+        1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False))
+    )
 
 
 def _reads_as_verb(tok: Token) -> bool:
@@ -656,6 +672,40 @@ class _Extractor:
                 if topic:
                     self.add(described, prop, topic, tok, [])
 
+    def demonyms(self) -> None:
+        """'La start-up rennaise Aldavia' ... 'à Rennes': a demonym in the words that present
+        an organisation, formed on the name of a place the article names, relates the two by
+        the properties marked ``kg:demonymCue``. Told by spelling (the place's name and the
+        demonym less its ending share their first letters), so no list of places is needed."""
+        ctx, doc = self.ctx, self.ctx.doc
+        props = [p for p in ctx.onto.properties.values() if p.by_demonym]
+        if not props:
+            return
+        one_word: dict[str, set[str]] = {}  # "Rennes", not "Saint-Ouen" or "Nouvelle-Aquitaine"
+        for (start, end), key in ctx.resolution.keys.items():
+            if ctx.text[start:end].isalpha():
+                one_word.setdefault(key, set()).add(entity_key(ctx.text[start:end]))
+        for (start, end), key in sorted(ctx.resolution.keys.items()):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            sentence = ctx.sentence[span.start]
+            for j in range(span.start - 1, max(-1, span.start - _DEMONYM_REACH), -1):
+                tok = doc[j]
+                if ctx.sentence[j] != sentence or tok.is_punct or ctx.token_key.get(j, key) != key:
+                    break  # "La start-up rennaise Aldavia": the words presenting the name only
+                if not is_demonym(tok, ctx.lex.demonym_endings):
+                    continue
+                stem = _demonym_stem(entity_key(tok.text), ctx.lex.demonym_endings)
+                for place, names in sorted(one_word.items()):
+                    if place == key or not any(
+                        _common_prefix(stem, name) >= _DEMONYM_PREFIX for name in names
+                    ):
+                        continue
+                    for prop in props:
+                        if ctx.onto.is_a(ctx.classes[place][0], prop.range):
+                            self.add(key, prop.name, place, tok, [])
+
     def _described(self, i: int, sentence: int) -> str | None:
         """The entity named right before the comma that opens the description holding token
         ``i`` ("Kora-2, un modèle de prévision maison"), if any."""
@@ -856,6 +906,7 @@ def find_relations(
     extractor.appositions()
     extractor.possessives()
     extractor.containment()
+    extractor.demonyms()
     return sorted(extractor.found.values(), key=text_order)
 
 
