@@ -1064,3 +1064,12 @@ def test_rules_a_demonym_presenting_a_company_names_its_city(
     relations = {(r.subject, r.predicate, r.object) for r in _parsed(text).relations}
     assert (("brindel", "basedIn", "vierzon") in relations) is based
     assert ("brindel", "basedIn", "nevers") not in relations
+
+
+def test_rules_a_place_named_as_one_is_no_artefact(nlp: object) -> None:
+    x = _parsed(
+        "Le distributeur alimentaire Brindel, qui exploite 640 supermarchés dans la "
+        "Basse-Morvanie, a annoncé la nomination de Julie Lunel au poste de directrice générale."
+    )
+    assert {e.key: e.cls for e in x.entities}["bassemorvanie"] == "Place"
+    assert not [r for r in x.relations if r.predicate == "usesHardware"]

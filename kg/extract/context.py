@@ -45,6 +45,18 @@ _OBJECT_CLITICS = frozenset({"l'", "le", "la"})
 _CLAUSE_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "conj"})
 #: Words that open a condition clause ("si elle aboutit, ...")
 _CONDITIONAL_MARKS = frozenset({"si", "s'"})
+_PLACE_PREPOSITIONS = frozenset({"dans", "en", "à", "au", "aux"})
+
+
+def _after_place_preposition(doc: Doc, start_char: int) -> bool:
+    """The name starting at character ``start_char`` follows "dans (le)", "en", "à"."""
+    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    j = span.start - 1
+    if doc[j].pos_ == "DET" and j > 0:
+        j -= 1
+    return fold_word(doc[j].text) in _PLACE_PREPOSITIONS
 
 
 class Context:
@@ -96,6 +108,12 @@ class Context:
         for _, sentence, key in subject_mentions:  # in text order: the first is the main one
             if key not in self.subjects_by_sentence[sentence]:
                 self.subjects_by_sentence[sentence].append(key)
+        # entities named after a preposition of place ("dans le Grand Est", "en Bretagne")
+        self.placed = {
+            key
+            for (start, _), key in resolution.keys.items()
+            if _after_place_preposition(doc, start)
+        }
         self.classes: dict[str, tuple[str, float]] = {
             key: decide_class(group.votes(), onto) for key, group in resolution.groups.items()
         }
@@ -424,7 +442,12 @@ class Context:
         cls, score = self.classes[key]
         if required not in self.onto.classes or self.onto.is_a(cls, required):
             return True
-        return score < _FIRM_SCORE and not (cls == "Person" and score > 0)
+        # a person said so however weakly is no organisation; a place named as one ("dans le
+        # Grand Est") is no artefact
+        weak_kind = cls == "Person" or (
+            cls == "Place" and key in self.placed and self.onto.is_a(required, "Artifact")
+        )
+        return score < _FIRM_SCORE and not (weak_kind and score > 0)
 
     def class_now(self, key: str) -> tuple[str, float]:
         """The entity's class and score with the roles it has played so far."""
