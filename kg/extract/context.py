@@ -45,18 +45,19 @@ _OBJECT_CLITICS = frozenset({"l'", "le", "la"})
 _CLAUSE_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "conj"})
 #: Words that open a condition clause ("si elle aboutit, ...")
 _CONDITIONAL_MARKS = frozenset({"si", "s'"})
-_PLACE_PREPOSITIONS = frozenset({"dans", "en", "à", "au", "aux"})
+_PLACE_PREPOSITIONS = frozenset({"en", "au", "aux"})
 
 
 def _after_place_preposition(doc: Doc, start_char: int) -> bool:
-    """The name starting at character ``start_char`` follows "dans (le)", "en", "à"."""
+    """The name starting at character ``start_char`` follows "en", "au", "aux" or "dans" and
+    a determiner ("dans le Grand Est"; not "intégré dans Copilot", "à Copilot")."""
     span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
-    if span is None or span.start == 0:
+    if span is None or span.start < 2:
         return False
-    j = span.start - 1
-    if doc[j].pos_ == "DET" and j > 0:
-        j -= 1
-    return fold_word(doc[j].text) in _PLACE_PREPOSITIONS
+    before = fold_word(doc[span.start - 1].text)
+    return before in _PLACE_PREPOSITIONS or (
+        doc[span.start - 1].pos_ == "DET" and fold_word(doc[span.start - 2].text) == "dans"
+    )
 
 
 class Context:
