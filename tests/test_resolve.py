@@ -288,3 +288,15 @@ def test_resolve_of_the_entities_presented_a_description_is_the_one_most_mention
     assert resolution.keys[(90, 105)] == "nexaria"
     (nexaria,) = [e for e in finalize_entities(resolution, {}, onto=ONTO) if e.key == "nexaria"]
     assert any("most mentioned" in reason for reason in nexaria.merges)
+
+
+def test_resolve_a_name_only_in_the_background_is_no_topic() -> None:
+    # "Nexaria ... D'après Borealis, ... . La société ...": Borealis, only cited, is more
+    # recent, but the description continues Nexaria
+    borealis = Mention(60, 68, "Borealis", 1, (("Company", 2.0),), backgrounded=True)
+    mentions = [
+        _name("Nexaria", 0, 0, [("Company", 2.0)]),
+        borealis,
+        _description("La société", 90, 2, "société", subject=True),
+    ]
+    assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(90, 100)] == "nexaria"

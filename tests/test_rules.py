@@ -636,6 +636,7 @@ def test_rules_ce_dernier_is_the_last_name_before_it(nlp: object) -> None:
         ("La puce consomme moins que le H100 de Varnel.", True),  # a name's maker
         ("Le patron de Varnel a signé le contrat.", False),  # a title: about Varnel
         ("Varnel a signé le contrat.", False),
+        ("D'après Varnel, le groupe aurait proposé 850 millions d'euros.", True),  # a source
     ],
 )
 def test_rules_names_in_the_background_of_their_sentence(

@@ -636,7 +636,10 @@ class _Finder:
             for case in (c for c in tok.children if c.dep_ == "case"):
                 word = fold_word(case.text)
                 before = fold_word(doc[case.i - 1].text) if case.i > 0 else ""
-                if word == "par" or {word, before + word} & self.cues.source_words:
+                # "d'après X": the parser makes "après" a fixed part of "d'"
+                fixed = "".join(fold_word(f.text) for f in case.children if f.dep_ == "fixed")
+                phrases = {word, before + word, word + fixed}
+                if word == "par" or phrases & self.cues.source_words:
                     return True
                 if (
                     word in DE_FORMS
