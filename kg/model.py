@@ -80,7 +80,8 @@ class Mention:
     ``reporter`` that it is the subject of a closing verb of speech ("..., a annoncé le groupe").
     For a name, ``presented_as`` is the cue noun that introduces it ("le groupe X": "groupe"),
     and ``backgrounded`` tells that it is only an agent, a source or a noun's complement ("par
-    X", "selon X", "le capital de X"): a description in its sentence is not about it.
+    X", "selon X", "le capital de X"): a description in its sentence is not about it;
+    ``cited`` tells that it is a source ("selon X", "d'après X"), which no description continues.
     """
 
     start: int
@@ -97,6 +98,7 @@ class Mention:
     scope_start: int | None = None
     presented_as: str = ""
     backgrounded: bool = False
+    cited: bool = False
     apposed: bool = False
     reporter: bool = False
 

@@ -244,9 +244,9 @@ def _antecedent(
     ]
     if subjects:
         return subjects[-1][1], "subject of the sentence"
-    # a name only ever in the background ("d'après La Tribune", "les banquiers de X") is no
-    # topic a description could continue
-    foreground = {k for m, k in candidates if not m.backgrounded}
+    # a source the article only cites ("d'après La Tribune") is no topic a description could
+    # continue
+    foreground = {k for m, k in candidates if not m.cited}
     candidates = [(m, k) for m, k in candidates if k in foreground]
     own = [(m, k) for m, k in candidates if k in presented]
     if own:

@@ -290,10 +290,10 @@ def test_resolve_of_the_entities_presented_a_description_is_the_one_most_mention
     assert any("most mentioned" in reason for reason in nexaria.merges)
 
 
-def test_resolve_a_name_only_in_the_background_is_no_topic() -> None:
+def test_resolve_a_cited_source_is_no_topic() -> None:
     # "Nexaria ... D'après Borealis, ... . La société ...": Borealis, only cited, is more
     # recent, but the description continues Nexaria
-    borealis = Mention(60, 68, "Borealis", 1, (("Company", 2.0),), backgrounded=True)
+    borealis = Mention(60, 68, "Borealis", 1, (("Company", 2.0),), backgrounded=True, cited=True)
     mentions = [
         _name("Nexaria", 0, 0, [("Company", 2.0)]),
         borealis,

@@ -635,11 +635,7 @@ class _Finder:
         for tok in conjuncts_up(doc[noun] if noun is not None else head):
             for case in (c for c in tok.children if c.dep_ == "case"):
                 word = fold_word(case.text)
-                before = fold_word(doc[case.i - 1].text) if case.i > 0 else ""
-                # "d'après X": the parser makes "après" a fixed part of "d'"
-                fixed = "".join(fold_word(f.text) for f in case.children if f.dep_ == "fixed")
-                phrases = {word, before + word, word + fixed}
-                if word == "par" or phrases & self.cues.source_words:
+                if word == "par" or self._case_phrases(case) & self.cues.source_words:
                     return True
                 if (
                     word in DE_FORMS
@@ -649,6 +645,23 @@ class _Finder:
                 ):
                     return True
         return False
+
+    def cited(self, head: Token, noun: int | None) -> bool:
+        """The name is a source the article cites ("selon X", "d'après X")."""
+        return any(
+            self._case_phrases(case) & self.cues.source_words
+            for tok in conjuncts_up(self.doc[noun] if noun is not None else head)
+            for case in tok.children
+            if case.dep_ == "case"
+        )
+
+    def _case_phrases(self, case: Token) -> set[str]:
+        """The preposition, with the word before it ("selon", "d'après") and its fixed words
+        ("d'" + "après": the parser makes "après" a fixed part of "d'")."""
+        word = fold_word(case.text)
+        before = fold_word(self.doc[case.i - 1].text) if case.i > 0 else ""
+        fixed = "".join(fold_word(f.text) for f in case.children if f.dep_ == "fixed")
+        return {word, before + word, word + fixed}
 
     # -- descriptions -----------------------------------------------------------------
     def latter(self) -> Iterable[Mention]:
@@ -891,6 +904,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                     else finder.apposed_cue(start, end)
                 ),
                 backgrounded=finder.backgrounded(head, noun),
+                cited=finder.cited(head, noun),
             )
         )
     mentions.extend(finder.descriptions(taken))
