@@ -166,14 +166,16 @@ def _short_name_merges(groups: dict[str, _Group], onto: Ontology, lex: Lexicon) 
         words = group.mentions[0].text.split()
         # "le fonds Montclair Partners", then "Montclair": a fund is shortened like a company
         fund = any(m.presented_as in lex.fund_nouns for m in group.mentions)
-        if len(words) >= 2 and all(
-            w in suffixes or (fund and w in lex.division_suffixes) for w in words[1:]
+        base = list(words)
+        while len(base) > 1 and (
+            base[-1] in suffixes or (fund and base[-1] in lex.division_suffixes)
         ):
-            full_names.setdefault(words[0], []).append(key)
+            base.pop()  # "Ashgrove Pell Capital" shortens to "Ashgrove Pell"
+        if len(base) < len(words):
+            full_names.setdefault(" ".join(base), []).append(key)
     merges = {}
     for key, group in groups.items():
-        words = group.mentions[0].text.split()
-        owners = full_names.get(words[0], []) if len(words) == 1 else []
+        owners = full_names.get(group.mentions[0].text, [])
         if len(owners) == 1 and first_seen[owners[0]] < first_seen[key]:
             merges[key] = owners[0]
     return merges

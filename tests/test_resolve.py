@@ -236,15 +236,21 @@ def test_resolve_a_fallback_class_does_not_steer_descriptions() -> None:
     assert resolution.keys[(60, 71)] == "kelvaneai"
 
 
-def test_resolve_a_short_name_after_the_full_name_joins_it() -> None:
-    mentions = [
-        _name("Kelvane Énergie", 0, 0, [("Company", 2.0)]),
-        _name("Kelvane", 60, 2),
-    ]
-    (kelvane,) = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
-    assert (kelvane.label, kelvane.aliases) == ("Kelvane Énergie", ("Kelvane",))
-    assert kelvane.merges == (
-        "'Kelvane' is 'Kelvane Énergie' without the word that says what kind of organisation it is",
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("Kelvane Énergie", "Kelvane"),
+        # a name of several words, and a fund's suffix in the name of a fund
+        ("Ashgrove Pell Capital", "Ashgrove Pell"),
+    ],
+)
+def test_resolve_a_short_name_after_the_full_name_joins_it(full: str, short: str) -> None:
+    presented = Mention(0, len(full), full, 0, (("Company", 2.0),), presented_as="fonds")
+    mentions = [presented, _name(short, 60, 2)]
+    (entity,) = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
+    assert (entity.label, entity.aliases) == (full, (short,))
+    assert entity.merges == (
+        f"'{short}' is '{full}' without the word that says what kind of organisation it is",
     )
 
 
