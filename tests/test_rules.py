@@ -1089,3 +1089,11 @@ def test_rules_a_place_named_as_one_is_no_artefact(nlp: object) -> None:
     )
     assert {e.key: e.cls for e in x.entities}["bassemorvanie"] == "Place"
     assert not [r for r in x.relations if r.predicate == "usesHardware"]
+
+
+def test_rules_a_business_angel_is_a_person(nlp: object) -> None:
+    x = _parsed(
+        "L'opération a été menée par le fonds parisien Orvane Capital, aux côtés de Kestrane "
+        "et du business angel néerlandais Pieter Van Veen."
+    )
+    assert {e.key: e.cls for e in x.entities}["pietervanveen"] == "Person"
