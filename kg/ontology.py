@@ -84,6 +84,8 @@ class PropertyInfo:
     cue_context: str | None = None
     topic_cues: tuple[str, ...] = ()
     apposition_cues: tuple[str, ...] = ()
+    #: ``kg:successionCue``: a verb by which one takes over another's relation ("remplacer")
+    succession_cues: tuple[str, ...] = ()
     #: ``kg:demonymCue``: a demonym presenting the subject ("la start-up rennaise X") names
     #: the object, the place it is formed on
     by_demonym: bool = False
@@ -323,6 +325,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
                 cue_context=_local(graph.value(term, KG.cueContext)) or None,
                 topic_cues=_cues(graph, term, KG.topicCue, lang),
                 apposition_cues=_cues(graph, term, KG.appositionCue, lang),
+                succession_cues=_cues(graph, term, KG.successionCue, lang),
                 by_demonym=bool(graph.value(term, KG.demonymCue)),
                 fact_chains=_fact_chains(graph, term),
                 ordered_by=_local(graph.value(term, KG.orderedBy)) or None,

@@ -1097,3 +1097,19 @@ def test_rules_a_business_angel_is_a_person(nlp: object) -> None:
         "et du business angel néerlandais Pieter Van Veen."
     )
     assert {e.key: e.cls for e in x.entities}["pietervanveen"] == "Person"
+
+
+@pytest.mark.parametrize(
+    "succession",
+    ["Il sera remplacé le 1er avril par Marc Ferhat.", "Marc Ferhat succédera à Paul Lunel."],
+)
+def test_rules_a_successor_takes_the_title_of_the_one_replaced(
+    nlp: object, succession: str
+) -> None:
+    x = _parsed(
+        "Paul Lunel, directeur général de Brindel depuis 2019, quittera ses fonctions en "
+        f"mars. {succession}"
+    )
+    assert ("marcferhat", "ceoOf", "brindel") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }

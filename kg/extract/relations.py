@@ -125,6 +125,7 @@ class _Cues:
         self.prepositions = CueIndex.build((c, p.name) for p in props for c in p.preposition_cues)
         self.topics = CueIndex.build((c, p.name) for p in props for c in p.topic_cues)
         self.appositions = CueIndex.build((c, p.name) for p in props for c in p.apposition_cues)
+        self.successions = CueIndex.build((c, p.name) for p in props for c in p.succession_cues)
         self.context = {p.name: p.cue_context for p in props}
         self.class_nouns = build_cues(onto).class_nouns  # "le modèle", "la start-up"
 
@@ -492,6 +493,42 @@ class _Extractor:
                     self.add(person[0], prop, org[0], tok, [doc[org[1]]], modality)
                     for other in people:
                         self.add(other, prop, org[0], tok, [doc[org[1]]], modality)
+
+    def successions(self) -> None:
+        """'Il sera remplacé par X', 'X succède à Y': the successor takes the titles the
+        article gives the person they replace, for the properties whose ``kg:successionCue`` the
+        verb is (a passive's agent replaces its subject; an active's subject its object)."""
+        ctx, doc = self.ctx, self.ctx.doc
+        for tok in tokens(doc):
+            if not _reads_as_verb(tok):
+                continue
+            props = {p for _, p in self.cues.successions.match(doc, tok.i)}
+            if not props:
+                continue
+            if ctx.passive(tok):
+                successors, predecessors = ctx.agents(tok), ctx.subject_keys(tok)
+                if not predecessors and any(
+                    c.dep_.startswith("nsubj") and c.pos_ == "PRON" for c in tok.children
+                ):
+                    # "Il sera remplacé par X": the person the previous sentence is about
+                    predecessors = [
+                        k
+                        for k in ctx.subjects_by_sentence.get(ctx.sentence[tok.i] - 1, [])
+                        if ctx.classes[k][0] == "Person"
+                    ][:1]
+            else:
+                successors = ctx.subject_keys(tok)
+                predecessors = self.object_keys(tok)
+            if not successors or not predecessors:
+                continue
+            successor = successors[0]
+            held = {
+                (prop, obj)
+                for (subject, prop, obj, _) in self.found
+                if subject == predecessors[0] and prop in props
+            }
+            for prop, obj in sorted(held):
+                self.add(successor, prop, obj, tok, [], ctx.modality(tok))
 
     def _dont_owner(self, i: int, sentence: int) -> str | None:
         """The name a "dont" before the title at token ``i`` stands for ("X, dont le PDG")."""
@@ -897,6 +934,7 @@ def find_relations(
     """
     extractor = _Extractor(ctx, facts_by_sentence or {}, ranked_items or {}, investees or {})
     extractor.titles()
+    extractor.successions()
     extractor.verbs()
     extractor.fronted_participles()
     extractor.nouns()
