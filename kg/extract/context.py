@@ -48,15 +48,13 @@ _CONDITIONAL_MARKS = frozenset({"si", "s'"})
 _PLACE_PREPOSITIONS = frozenset({"en", "au", "aux"})
 
 
-def _after_place_preposition(doc: Doc, start_char: int) -> bool:
-    """The name starting at character ``start_char`` follows "en", "au", "aux" or "dans" and
-    a determiner ("dans le Grand Est"; not "intégré dans Copilot", "à Copilot")."""
-    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
-    if span is None or span.start < 2:
+def _after_place_preposition(doc: Doc, start: int) -> bool:
+    """The name starting at token ``start`` follows "en", "au", "aux" or "dans" and a
+    determiner ("dans le Grand Est"; not "intégré dans Copilot", "à Copilot")."""
+    if start < 2:
         return False
-    before = fold_word(doc[span.start - 1].text)
-    return before in _PLACE_PREPOSITIONS or (
-        doc[span.start - 1].pos_ == "DET" and fold_word(doc[span.start - 2].text) == "dans"
+    return fold_word(doc[start - 1].text) in _PLACE_PREPOSITIONS or (
+        doc[start - 1].pos_ == "DET" and fold_word(doc[start - 2].text) == "dans"
     )
 
 
@@ -92,9 +90,14 @@ class Context:
             self._by_sentence[self.sentence_at(q.start)].append(q)
         self.role_votes: dict[str, list[tuple[str, float]]] = defaultdict(list)
         self.token_key: dict[int, str] = {}
+        # entities named after a preposition of place ("dans le Grand Est", "en Bretagne")
+        self.placed: set[str] = set()
         for (start, end), key in resolution.keys.items():
-            for tok in doc.char_span(start, end, alignment_mode="expand") or ():
+            span = doc.char_span(start, end, alignment_mode="expand")
+            for tok in span or ():
                 self.token_key[tok.i] = key
+            if span and _after_place_preposition(doc, span.start):
+                self.placed.add(key)
         self._name_cue_nouns(cue_nouns)
         self.sentence_starts = {
             next((t.i for t in s if not t.is_space and not t.is_punct), s.start) for s in doc.sents
@@ -109,12 +112,6 @@ class Context:
         for _, sentence, key in subject_mentions:  # in text order: the first is the main one
             if key not in self.subjects_by_sentence[sentence]:
                 self.subjects_by_sentence[sentence].append(key)
-        # entities named after a preposition of place ("dans le Grand Est", "en Bretagne")
-        self.placed = {
-            key
-            for (start, _), key in resolution.keys.items()
-            if _after_place_preposition(doc, start)
-        }
         self.classes: dict[str, tuple[str, float]] = {
             key: decide_class(group.votes(), onto) for key, group in resolution.groups.items()
         }

@@ -37,7 +37,6 @@ from kg.ontology import Ontology
 __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 
 _PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
-_BEFORE_COUNTRY = frozenset({"en", "au", "aux", "la", "de", "d'", "à"})
 _AFTER_OPENING_PARTICIPLE = frozenset({"en", "par", "à", "au", "dans", "depuis", "sur", "avec"})
 
 _PERSON_PARTICLES = frozenset(
@@ -49,6 +48,8 @@ _NAMING_REACH = 7
 _NAME_CONNECTORS = _PERSON_PARTICLES | {"and", "of", "the", "for", "et", "d'", "l'"}
 _HARDWARE_SHAPE = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]?$")
 _LOCATIVE = frozenset({"à", "en", "au", "aux"})
+#: "en Suisse", "la Suisse", "de Suisse": the words before a country named like a demonym
+_BEFORE_COUNTRY = _LOCATIVE | {"la", "de", "d'"}
 _NAME_DELIMITERS = frozenset(',;:«»"“”()[]')
 
 
@@ -628,14 +629,14 @@ class _Finder:
         return not is_plural(tok)
 
     def backgrounded(self, head: Token, noun: int | None) -> bool:
-        """The name stands in the background of its clause: an agent ("fournie par X"), a
-        source ("selon X") or the complement of a noun that is not a title ("le capital de X",
-        "un article de X", "le H100 de X"; not "le patron de X")."""
+        """The name stands in the background of its clause as an agent ("fournie par X") or
+        the complement of a noun that is not a title ("le capital de X", "un article de X",
+        "le H100 de X"; not "le patron de X"); a source is too (see ``cited``)."""
         doc = self.doc
         for tok in conjuncts_up(doc[noun] if noun is not None else head):
             for case in (c for c in tok.children if c.dep_ == "case"):
                 word = fold_word(case.text)
-                if word == "par" or self._case_phrases(case) & self.cues.source_words:
+                if word == "par":
                     return True
                 if (
                     word in DE_FORMS
@@ -881,6 +882,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         head = doc[start:end].root
         # the cue noun that introduces the name ("le groupe X"), if any
         noun = naming_noun(doc, start, finder.is_naming_cue, lex.demonym_endings)
+        cited = finder.cited(head, noun)
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
         mentions.append(
@@ -903,8 +905,8 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                     if noun is not None
                     else finder.apposed_cue(start, end)
                 ),
-                backgrounded=finder.backgrounded(head, noun),
-                cited=finder.cited(head, noun),
+                backgrounded=cited or finder.backgrounded(head, noun),
+                cited=cited,
             )
         )
     mentions.extend(finder.descriptions(taken))

@@ -65,10 +65,10 @@ _AGENT_REACH = 4
 _UNTIL = frozenset({"à", "jusqu'", "jusqu’"})
 
 
-def _demonym_stem(word: str, endings: tuple[str, ...]) -> str:
-    """'rennaise' -> 'renn', 'toulousaine' -> 'toulous': the demonym less its ending."""
-    folded = [entity_key(e) for e in endings]
-    ending = max((e for e in folded if word.endswith(e)), key=len, default="")
+def _demonym_stem(word: str, endings: Iterable[str]) -> str:
+    """'rennaise' -> 'renn', 'toulousaine' -> 'toulous': the demonym less its (folded)
+    ending."""
+    ending = max((e for e in endings if word.endswith(e)), key=len, default="")
     return word[: len(word) - len(ending)]
 
 
@@ -718,6 +718,7 @@ class _Extractor:
         props = [p for p in ctx.onto.properties.values() if p.by_demonym]
         if not props:
             return
+        endings = {entity_key(e) for e in ctx.lex.demonym_endings}  # folded like the stems
         one_word: dict[str, set[str]] = {}  # "Rennes", not "Saint-Ouen" or "Nouvelle-Aquitaine"
         for (start, end), key in ctx.resolution.keys.items():
             if ctx.text[start:end].isalpha():
@@ -733,7 +734,7 @@ class _Extractor:
                     break  # "La start-up rennaise Aldavia": the words presenting the name only
                 if not is_demonym(tok, ctx.lex.demonym_endings):
                     continue
-                stem = _demonym_stem(entity_key(tok.text), ctx.lex.demonym_endings)
+                stem = _demonym_stem(entity_key(tok.text), endings)
                 for place, names in sorted(one_word.items()):
                     if place == key or not any(
                         _common_prefix(stem, name) >= _DEMONYM_PREFIX for name in names
