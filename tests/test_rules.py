@@ -116,6 +116,11 @@ def test_rules_naming_noun_walks_over_adjectives_and_complements(fr_vocab: Vocab
     # "le patron de X": a "de" right before the name is about X, it does not name it
     about = Doc(fr_vocab, words=["le", "patron", "de", "X"], pos=["DET", "NOUN", "ADP", "PROPN"])
     assert naming_noun(about, 3, lambda i: about[i].text == "patron") is None
+    # past its cue noun, the walk crosses no preposition: "du capital du groupe de X"
+    words = ["du", "capital", "du", "groupe", "de", "spiritueux", "Castival"]
+    pos = ["ADP", "NOUN", "ADP", "NOUN", "ADP", "NOUN", "PROPN"]
+    nested = Doc(fr_vocab, words=words, pos=pos)
+    assert naming_noun(nested, 6, lambda i: nested[i].text in ("capital", "groupe")) == 3
 
 
 def test_rules_a_ranked_item_typed_by_its_leaderboard_gets_its_maker(nlp: object) -> None:
@@ -465,15 +470,45 @@ RESPECTIVE_STAKES = (
     ],
 )
 def test_rules_respective_shares_give_one_stake_each(nlp: object, text: str) -> None:
-    x = _parsed(text)
-    stakes = {
+    assert _stakes(_parsed(text)) == {
+        ("brumecapital", "nexaria", Decimal(16)),
+        ("orvaneventures", "nexaria", Decimal(11)),
+    }
+
+
+def _stakes(x: Extraction) -> set[tuple[str | None, str | None, object]]:
+    return {
         (f.role("stakeholder"), f.role("stakeIn"), f.value("percent"))
         for f in x.facts
         if f.cls == "Stake"
     }
-    assert stakes == {
+
+
+def test_rules_a_contrasted_clause_keeps_its_own_holder(nlp: object) -> None:
+    # "Capital" inside the fund's name triggers no stake of its own; the clause after
+    # "tandis que" has its subject before a participle apposition, and its "en" stands
+    # for what the shares before it are of
+    x = _parsed(
+        "Nexaria a levé 150 millions d'euros. Ses deux fondateurs, Brume Capital et Orvane "
+        "Ventures, en détiennent respectivement 16 % et 11 %, tandis que le fonds Talvique "
+        "Capital, entré en 2019, en possédait 25 %."
+    )
+    assert _stakes(x) == {
         ("brumecapital", "nexaria", Decimal(16)),
         ("orvaneventures", "nexaria", Decimal(11)),
+        ("talviquecapital", "nexaria", Decimal(25)),
+    }
+
+
+def test_rules_en_stands_for_what_the_stake_just_told_is_in(nlp: object) -> None:
+    x = _parsed(
+        "Le fonds Norvane Partners veut entrer au capital du groupe Castival. Delmare "
+        "Participations détient 41 % du capital du groupe, loin devant Norvane Partners. "
+        "Bpifrance en possède 6 %."
+    )
+    assert _stakes(x) == {
+        ("delmareparticipations", "castival", Decimal(41)),
+        ("bpifrance", "castival", Decimal(6)),
     }
 
 

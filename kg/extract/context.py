@@ -58,6 +58,10 @@ def _after_place_preposition(doc: Doc, start: int) -> bool:
     )
 
 
+#: Clitics that may stand between a subject and its verb ("X en possède 25 %", "X y investit")
+_CLITICS = frozenset({"en", "y"})
+
+
 class Context:
     """A parsed document with its entities, quantities and modality cues, indexed by token."""
 
@@ -256,7 +260,11 @@ class Context:
             # back over auxiliaries, adverbs and clitics ("A et B en détiennent 10 %")
             while (
                 j >= 0
-                and (self.doc[j].pos_ in ("AUX", "ADV") or self.doc[j].dep_.startswith("expl"))
+                and (
+                    self.doc[j].pos_ in ("AUX", "ADV")
+                    or self.doc[j].dep_.startswith("expl")
+                    or (self.doc[j].pos_ == "PRON" and fold_word(self.doc[j].text) in _CLITICS)
+                )
                 and j not in self.token_key
             ):
                 j -= 1
@@ -307,10 +315,18 @@ class Context:
 
     def _apposition_start(self, comma: int, sentence: int) -> int | None:
         """The comma that opens the apposition closed by ``comma`` ("X, déjà présent au
-        capital, a ..."), if the words between name nothing and hold no verb."""
+        capital, a ..."), if the words between name nothing and hold no verb but a participle
+        opening them ("le fonds X, entré en 2019, en possédait 25 %")."""
         for j in range(comma - 1, max(-1, comma - _APPOSITION_REACH), -1):
             tok = self.doc[j]
-            if self.sentence[j] != sentence or tok.pos_ in ("VERB", "AUX") or j in self.token_key:
+            opening_participle = (
+                j > 0 and self.doc[j - 1].text == "," and "Part" in tok.morph.get("VerbForm")
+            )
+            if (
+                self.sentence[j] != sentence
+                or (tok.pos_ in ("VERB", "AUX") and not opening_participle)
+                or j in self.token_key
+            ):
                 return None
             if tok.text == ",":
                 return j

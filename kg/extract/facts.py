@@ -210,11 +210,18 @@ class _FactFinder:
         drafts: dict[tuple[str, int], _Draft] = {}
         self.triggers_in: dict[int, list[tuple[int, str]]] = {}
         triggered: dict[str, list[int]] = {}  # class -> its trigger tokens
-        matches = [(tok, cls) for tok in tokens(doc) for _, cls in self.triggers.match(doc, tok.i)]
+        # "le fonds Go Capital": a cue word inside a name triggers nothing
+        matches = [
+            (tok, cls)
+            for tok in tokens(doc)
+            if not (tok.i in ctx.token_key and tok.text[:1].isupper())
+            for _, cls in self.triggers.match(doc, tok.i)
+        ]
         for tok, cls in matches:
             self.triggers_in.setdefault(ctx.sentence[tok.i], []).append((tok.idx, cls))
             triggered.setdefault(cls, []).append(tok.i)
         shared: list[_Draft] = []
+        self.told: dict[str, tuple[int, str]] = {}  # class -> (sentence, object) last told
         for tok, cls in matches:
             sentence = ctx.sentence[tok.i]
             if sentence < 0:
@@ -223,7 +230,9 @@ class _FactFinder:
             respective = self.respectively(tok, cls, sentence, roles)
             if respective:
                 shared.extend(respective)
+                self.remember(cls, sentence, respective[0].roles)
                 continue
+            self.remember(cls, sentence, roles)
             draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
             draft.add(roles, values, self.functional)
             draft.tokens.append(tok)
@@ -242,6 +251,13 @@ class _FactFinder:
         facts = holder_facts(ctx, facts, triggered, _quantity_values, self.names_subject_role)
         facts = join_rounds(facts, refers_back=lambda s: self.refers_back("FundingRound", s))
         return _merge_repeats(facts, self.functional, self.ctx.onto)
+
+    def remember(self, cls: str, sentence: int, roles: list[tuple[str, str]]) -> None:
+        """Keep the object of the ``cls`` fact just told, for a clitic "en" after it."""
+        role = self.ctx.onto.classes[cls].object_role
+        key = next((k for r, k in roles if r == role), None)
+        if key is not None:
+            self.told[cls] = (sentence, key)
 
     def names_subject_role(self, verb: Token, cls: str) -> bool:
         """The verb is a (not inverse, not reflexive) trigger of ``cls``: its subject fills
@@ -350,7 +366,7 @@ class _FactFinder:
                     # article is about (not the name nearest to it: "sous réserve du feu vert
                     # de X", "ramenée à 19 % par Y")
                     topic = (
-                        self._last_named_before(verb.i, sentence, required, taken)
+                        self._clitic_antecedent(cls, verb.i, sentence, required, taken)
                         if has_en_clitic(verb)
                         else None
                     ) or ctx.topic(required, exclude=frozenset(taken))
@@ -503,6 +519,17 @@ class _FactFinder:
                     else:
                         found = None
         return roles
+
+    def _clitic_antecedent(
+        self, cls: str, i: int, sentence: int, required: str, taken: set[str]
+    ) -> str | None:
+        """What the clitic "en" of a ``cls`` trigger at token ``i`` stands for: the object of
+        the fact of its class just told ("X détient 41 % du groupe. Bpifrance en possède
+        6 %"), else the last entity named before it."""
+        told = self.told.get(cls)
+        if told is not None and told[0] >= sentence - 1 and told[1] not in taken:
+            return told[1]
+        return self._last_named_before(i, sentence, required, taken)
 
     def _last_named_before(
         self, i: int, sentence: int, required: str, taken: set[str]

@@ -245,6 +245,10 @@ def subjects(verb: Token) -> list[Token]:
             return [t for s in own for t in conjuncts(s)]
         if current.dep_ not in _INHERITING_DEPS or current.head.i == current.i:
             return []
+        if current.dep_ == "advcl" and "Fin" in current.morph.get("VerbForm"):
+            # a finite clause has a subject of its own, even one the parser lost: "A en
+            # détient 38 %, tandis que le fonds B en possède 25 %" is not about A
+            return []
         current = current.head
     return []
 
@@ -336,6 +340,8 @@ def naming_noun(
         return None
     found = None
     for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
+        if found is not None and doc[i].pos_ == "ADP":
+            break  # "du capital du groupe de spiritueux X" is named by "groupe"
         if is_cue(i):
             found = i  # keep walking: "le fonds allemand X" is named by "fonds"
         elif not is_modifier_word(doc[i]) or doc[i].text in (",", ":"):
