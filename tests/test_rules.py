@@ -1148,3 +1148,21 @@ def test_rules_a_successor_takes_the_title_of_the_one_replaced(
     assert ("marcferhat", "ceoOf", "brindel") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a common acronym inside the title's complement is no name the title is about
+        "« Le calendrier tient », a souligné Inès Ternier, directrice de l'IA générative chez "
+        "Orvane.",
+        # an age and an adverb of the present between the name and its title
+        "Elle sera remplacée par Inès Ternier, 47 ans, actuellement directrice de la logistique "
+        "d'Orvane.",
+    ],
+)
+def test_rules_a_title_reaches_its_person_and_organisation(nlp: object, text: str) -> None:
+    x = _parsed(text)
+    assert ("inesternier", "worksFor", "orvane") in {
+        (r.subject, r.predicate, r.object) for r in x.relations
+    }

@@ -44,6 +44,8 @@ _INDEFINITE = frozenset({"un", "une"})
 _DEMONYM_REACH = 4  # tokens before a name where the demonym presenting it may stand
 _DEMONYM_PREFIX = 4  # first letters a demonym's stem shares with its place ("rouenn", "rouen")
 _FORMER = frozenset({"ancien", "ancienne", "ex", "ex-", "futur", "future", "ex-patron"})
+#: Adverbs saying a title is held now, between a name's comma and the title.
+_PRESENT_ADVERBS = frozenset({"actuellement", "aujourd'hui", "désormais", "toujours", "encore"})
 _TITLE_REACH = 7
 #: Verbs that give a person the title after them ("X a été nommée présidente de Y").
 _BECOMING = frozenset({"être", "devenir", "rester", "nommer", "désigner", "élire", "promouvoir"})
@@ -473,8 +475,18 @@ class _Extractor:
                 ):
                     start -= 1  # "son cofondateur et directeur général": the chain's start
                 person, modality = None, "Asserted"  # an appositive title is taken as given
-                if start > 0 and doc[start - 1].text == ",":
-                    person = ctx.mention_before(start - 1, sentence)
+                lead = start
+                while lead > 0 and fold_word(doc[lead - 1].text) in _PRESENT_ADVERBS:
+                    lead -= 1  # "X, actuellement directrice de Y"
+                if (
+                    lead > 3
+                    and doc[lead - 1].text == doc[lead - 4].text == ","
+                    and doc[lead - 3].like_num
+                    and fold_word(doc[lead - 2].text) == "ans"
+                ):
+                    lead -= 3  # "X, 47 ans, directrice de Y"
+                if lead > 0 and doc[lead - 1].text == ",":
+                    person = ctx.mention_before(lead - 1, sentence)
                     if person and fold_word(doc[person[1] - 1].text) in _OF:
                         person = None  # "une ancienne de X, son fondateur": X is no person
                 elif start > 0 and doc[start - 1].lemma_ in _BECOMING:
@@ -631,8 +643,14 @@ class _Extractor:
         for j in range(end, min(len(doc) - 1, end + _TITLE_REACH)):
             if ctx.sentence[j] != sentence or doc[j].pos_ in ("VERB", "AUX", "PUNCT"):
                 return None
-            if doc[j].text[:1].isupper() and j not in ctx.token_key:
-                return None  # an unrecognised name stands between: the title is about it
+            if (
+                doc[j].text[:1].isupper()
+                and j not in ctx.token_key
+                and fold_word(doc[j].text) not in ctx.lex.common_capitalised
+            ):
+                # an unrecognised name stands between: the title is about it (not a common
+                # acronym: "directrice de l'IA générative chez X")
+                return None
             if fold_word(doc[j].text) in _HELD_AT:
                 org = ctx.mention_after(j + 1, sentence) or self._named_after(j + 1, sentence)
                 if org and ctx.fits(org[0], "Organization"):
