@@ -76,8 +76,9 @@ class Mention:
     its clause, ``clause_subject`` is the start offset of its clause's subject, if any, and
     ``scope_start`` the offset from which names of its own sentence may be what it refers to
     (after a fronted phrase: "Fondée par deux anciens de X, la start-up ..." is not about X),
-    ``apposed`` tells that it follows a name and a comma ("X, la filiale de Y"), and
-    ``reporter`` that it is the subject of a closing verb of speech ("..., a annoncé le groupe").
+    ``apposed`` tells that it follows a name and a comma ("X, la filiale de Y"),
+    ``reporter`` that it is the subject of a closing verb of speech ("..., a annoncé le groupe"),
+    and ``opens_paragraph`` that its sentence opens a paragraph after the lead.
     For a name, ``presented_as`` is the cue noun that introduces it ("le groupe X": "groupe"),
     and ``backgrounded`` tells that it is only an agent, a source or a noun's complement ("par
     X", "selon X", "le capital de X"): a description in its sentence is not about it;
@@ -101,6 +102,7 @@ class Mention:
     cited: bool = False
     apposed: bool = False
     reporter: bool = False
+    opens_paragraph: bool = False
 
 
 @dataclass(frozen=True, slots=True)

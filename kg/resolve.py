@@ -258,6 +258,12 @@ def _antecedent(
         first = {k: m.start for m, k in reversed(own)}
         best = max(sorted(counts), key=lambda k: (counts[k], -first[k]))
         return best, f"most mentioned earlier entity presented as a '{family}'"
+    if desc.opens_paragraph and candidates:
+        # a new paragraph turns back to what the article is about, not to the last sentence
+        counts = Counter(k for _, k in candidates)
+        first = {k: m.start for m, k in reversed(candidates)}
+        best = max(sorted(counts), key=lambda k: (counts[k], -first[k]))
+        return best, "most mentioned earlier entity, at a paragraph's opening"
     return _most_salient(desc, candidates, classes, onto)
 
 

@@ -240,6 +240,7 @@ def test_resolve_a_fallback_class_does_not_steer_descriptions() -> None:
     ("full", "short"),
     [
         ("Kelvane Énergie", "Kelvane"),
+        ("Kelvane Robotique", "Kelvane"),  # a sector in French
         # a name of several words, and a fund's suffix in the name of a fund
         ("Ashgrove Pell Capital", "Ashgrove Pell"),
     ],
@@ -306,3 +307,21 @@ def test_resolve_a_cited_source_is_no_topic() -> None:
         _description("La société", 90, 2, "société", subject=True),
     ]
     assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(90, 100)] == "nexaria"
+
+
+@pytest.mark.parametrize(("opens_paragraph", "expected"), [(True, "nexaria"), (False, "borealis")])
+def test_resolve_a_paragraph_s_opening_description_turns_back_to_the_topic(
+    opens_paragraph: bool, expected: str
+) -> None:
+    # "Nexaria ... Nexaria ... Borealis et Orvane ont remis au pot.\n La société ...": the
+    # last sentence's subject is most in focus, but a new paragraph is about the topic
+    mentions = [
+        _name("Nexaria", 0, 0, [("Company", 2.0)], subject=True),
+        _name("Nexaria", 30, 1, [("Company", 2.0)], subject=True),
+        _name("Borealis", 60, 2, [("Company", 2.0)], subject=True),
+        dataclasses.replace(
+            _description("la société", 90, 3, "société", subject=True),
+            opens_paragraph=opens_paragraph,
+        ),
+    ]
+    assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(90, 100)] == expected

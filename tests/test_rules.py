@@ -1166,3 +1166,32 @@ def test_rules_a_title_reaches_its_person_and_organisation(nlp: object, text: st
     assert ("inesternier", "worksFor", "orvane") in {
         (r.subject, r.predicate, r.object) for r in x.relations
     }
+
+
+KICKER = """
+Biotech   X     ROOT      0  biotech    _
+:         PUNCT punct     0  :          _
+Norvane   PROPN nsubj     3  Norvane    B-MISC
+boucle    VERB  dep       0  boucler    I-MISC
+une       DET   det       5  un         _
+série     NOUN  obj       3  série      _
+A         NOUN  nmod      5  a          _
+"""
+
+
+def test_rules_a_name_ends_before_a_lower_case_verb(fr_vocab: Vocab) -> None:
+    # NER reads "Norvane boucle" as one name after a headline's kicker
+    doc = make_doc(fr_vocab, KICKER)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    assert {e.label for e in x.entities} == {"Norvane"}
+
+
+def test_rules_paragraph_openings_are_the_sentences_after_a_later_line_break(nlp: object) -> None:
+    from kg.extract.mentions import _paragraph_openings, sentence_of_tokens
+    from kg.nlp import parse
+
+    doc = parse(
+        "Norvane lève 20 millions\nNorvane a levé 20 millions. Le tour est mené par Talmore."
+        "\nLa société a été fondée en 2021. Elle emploie 40 personnes."
+    )
+    assert _paragraph_openings(doc, sentence_of_tokens(doc)) == {3}

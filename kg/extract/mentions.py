@@ -102,6 +102,26 @@ def build_cues(onto: Ontology) -> Cues:
     return Cues(onto)
 
 
+def _paragraph_openings(doc: Doc, sentence: list[int]) -> frozenset[int]:
+    """The sentences that open a paragraph after the first one (past the headline and the
+    lead): a line break stands between them and the sentence before."""
+    openings: set[int] = set()
+    previous_end = None  # character offset where the previous sentence's last token ends
+    for tok in tokens(doc):
+        index = sentence[tok.i]
+        if index < 0 or tok.is_space:
+            continue
+        if (
+            previous_end is not None
+            and index >= 2
+            and index != sentence[tok.i - 1]
+            and "\n" in doc.text[previous_end : tok.idx]
+        ):
+            openings.add(index)
+        previous_end = tok.idx + len(tok.text)
+    return frozenset(openings)
+
+
 def sentence_of_tokens(doc: Doc) -> list[int]:
     """Index of the (non-blank) sentence of every token; blank sentences get -1.
 
@@ -169,6 +189,10 @@ def _first_word_index(sent: Span) -> int:
     return sent.start
 
 
+#: Parts of speech a name never ends on when lower-case: "Brindel en tête du", "X boucle".
+_NO_NAME_END = frozenset({"ADP", "DET", "CCONJ", "VERB", "AUX"})
+
+
 class _Finder:
     """Collects candidate name spans (token ranges) and their class votes for one document."""
 
@@ -181,6 +205,7 @@ class _Finder:
         self.not_names = cues.reserved | lex.common_capitalised
         self.sentence = sentence_of_tokens(doc)
         self.first_of_sentence = {_first_word_index(s) for s in doc.sents}
+        self.paragraph_openings = _paragraph_openings(doc, self.sentence)
         # words seen capitalised somewhere other than at a sentence start: real names
         self.mid_sentence_words = {
             _surface(text, t)
@@ -329,11 +354,11 @@ class _Finder:
                 if word.isalpha() and word.islower() and word not in _NAME_CONNECTORS:
                     end = j
                     break
-        # no name ends on a lower-case preposition, determiner or rank ("Brindel en tête du",
-        # "Kora-3 troisième", "Changement de cap" cut to "Changement de" above)
+        # no name ends on a lower-case preposition, determiner, verb or rank ("Brindel en tête
+        # du", "Kora-3 troisième", "Changement de cap" cut to "Changement de" above, "X boucle")
         while end > start + 1 and (
             not any(c.isalnum() for c in doc[end - 1].text)
-            or (doc[end - 1].text.islower() and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"))
+            or (doc[end - 1].text.islower() and doc[end - 1].pos_ in _NO_NAME_END)
             or doc[end - 1].text in self.lex.ordinals
         ):
             end -= 1
@@ -761,6 +786,7 @@ class _Finder:
                 scope_start=scope_start,
                 apposed=apposed,
                 reporter=reporter,
+                opens_paragraph=self.sentence[tok.i] in self.paragraph_openings,
             )
 
     def apposed_cue(self, start: int, end: int) -> str:
