@@ -121,6 +121,10 @@ def test_rules_naming_noun_walks_over_adjectives_and_complements(fr_vocab: Vocab
     pos = ["ADP", "NOUN", "ADP", "NOUN", "ADP", "NOUN", "PROPN"]
     nested = Doc(fr_vocab, words=words, pos=pos)
     assert naming_noun(nested, 6, lambda i: nested[i].text in ("capital", "groupe")) == 3
+    # ... but a bare "de" makes a complement of the cue noun: "le fournisseur de cloud X"
+    words = ["le", "fournisseur", "de", "cloud", "Castival"]
+    bare = Doc(fr_vocab, words=words, pos=["DET", "NOUN", "ADP", "NOUN", "PROPN"])
+    assert naming_noun(bare, 4, lambda i: bare[i].text in ("fournisseur", "cloud")) == 1
 
 
 def test_rules_a_ranked_item_typed_by_its_leaderboard_gets_its_maker(nlp: object) -> None:

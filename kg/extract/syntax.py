@@ -321,6 +321,14 @@ def maker_de(doc: Doc, start: int, demonym_endings: tuple[str, ...]) -> int | No
     return j if j >= 0 and fold_word(doc[j].text) in DE_FORMS else None
 
 
+def _opens_noun_phrase(doc: Doc, i: int) -> bool:
+    """The preposition at token ``i`` carries a determiner ("du", "des", "de la"): it opens a
+    noun phrase of its own, not a bare complement ("de cloud")."""
+    return fold_word(doc[i].text) in _CONTRACTED_DETERMINERS or (
+        i + 1 < len(doc) and doc[i + 1].pos_ == "DET"
+    )
+
+
 def naming_noun(
     doc: Doc, start: int, is_cue: Callable[[int], bool], demonym_endings: tuple[str, ...] = ()
 ) -> int | None:
@@ -340,8 +348,10 @@ def naming_noun(
         return None
     found = None
     for i in range(start - 1, max(-1, start - 1 - _NAMING_SPAN), -1):
-        if found is not None and doc[i].pos_ == "ADP":
-            break  # "du capital du groupe de spiritueux X" is named by "groupe"
+        if found is not None and doc[i].pos_ == "ADP" and _opens_noun_phrase(doc, i):
+            # "du capital du groupe de spiritueux X" is named by "groupe" ("du" opens another
+            # noun phrase), "le fournisseur de cloud X" by "fournisseur"
+            break
         if is_cue(i):
             found = i  # keep walking: "le fonds allemand X" is named by "fonds"
         elif not is_modifier_word(doc[i]) or doc[i].text in (",", ":"):
