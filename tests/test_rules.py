@@ -1199,3 +1199,34 @@ def test_rules_paragraph_openings_are_the_sentences_after_a_later_line_break(nlp
         "\nLa société a été fondée en 2021. Elle emploie 40 personnes."
     )
     assert _paragraph_openings(doc, sentence_of_tokens(doc)) == {3}
+
+
+@pytest.mark.parametrize(
+    ("text", "leaderboard"),
+    [
+        # the parser reads "classe" as a noun after "se"; "derrière X" compares, it ranks no X
+        (
+            "Orsa-4 se classe à la cinquième place du classement, juste derrière Talvex-2 et "
+            "devant Kormo 3.",
+            None,
+        ),
+        # "pointe" read as an adjective; the leaderboard after "sur le"
+        (
+            "Sur le Brevia Leaderboard de Talvique, Orsa-4 pointe à la cinquième place, juste "
+            "derrière Talvex-2 et devant Kormo 3, de Norvane.",
+            "brevialeaderboard",
+        ),
+    ],
+)
+def test_rules_a_misread_ranking_verb_ranks_its_subject(
+    nlp: object, text: str, leaderboard: str | None
+) -> None:
+    x = _parsed(text)
+    rankings = [f for f in x.facts if f.cls == "Ranking"]
+    assert [(f.role("rankedItem"), f.role("leaderboard"), f.value("rank")) for f in rankings] == [
+        ("orsa4", leaderboard, 5)
+    ]
+    assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
+        ("orsa4", "rankedBelow", "talvex2"),
+        ("orsa4", "rankedAbove", "kormo3"),
+    }

@@ -90,6 +90,18 @@ class _FactCues:
             self.role_verbs[info.name] = CueIndex.build(
                 (strip_reflexive(cue), prop.name) for prop in roles for cue in prop.verb_cues
             )
+        # "X se classe 5e, derrière Y": the prepositions of the relations read in a class's
+        # context compare its fact to something else; they introduce none of its roles
+        self.comparing: dict[str, frozenset[str]] = {
+            info.name: frozenset(
+                fold_word(cue)
+                for prop in onto.properties.values()
+                if prop.cue_context == info.name
+                for cue in prop.preposition_cues
+                if " " not in cue
+            )
+            for info in self.classes
+        }
         self.anaphoric = {
             info.name: CueIndex.build((c, info.name) for c in info.anaphoric_cues)
             for info in self.classes
@@ -173,14 +185,19 @@ class _FactFinder:
         self.functional, self.role_preps = cues.functional, cues.role_preps
         self.role_verbs = cues.role_verbs
         self.anaphoric = cues.anaphoric
+        self.comparing = cues.comparing
 
-    def complement(self, trigger: Token) -> list[str]:
-        """Entities the trigger takes as complement: syntactic objects, else the next name."""
+    def complement(self, trigger: Token, cls: str) -> list[str]:
+        """Entities the trigger takes as complement: syntactic objects, else the next name
+        (not one it is compared to: "derrière X" in a ranking)."""
         ctx = self.ctx
+        comparing = self.comparing.get(cls, frozenset())
         keys = ctx.keys_of(
             c
             for c in trigger.children
-            if (c.dep_ in ("obj", "nmod") or c.dep_.startswith("obl")) and not likened(c)
+            if (c.dep_ in ("obj", "nmod") or c.dep_.startswith("obl"))
+            and not likened(c)
+            and not any(fold_word(m.text) in comparing for m in c.children if m.dep_ == "case")
         )
         if not keys:
             for j in range(trigger.i + 1, min(len(ctx.doc), trigger.i + _NEAR)):
@@ -293,10 +310,15 @@ class _FactFinder:
     ) -> tuple[list[tuple[str, str]], list[tuple[str, Value]]]:
         """Roles and values the trigger ``tok`` of a ``cls`` fact finds in its sentence."""
         ctx, info = self.ctx, self.ctx.onto.classes[cls]
-        verb = tok if tok.pos_ in ("VERB", "AUX") else clause_head(tok)
-        subs = ctx.subject_keys(verb) if verb.i != tok.i or tok.pos_ in ("VERB", "AUX") else []
-        objs = self.complement(tok)
         doc = self.ctx.doc
+        # "Vega-3 se classe": after a reflexive pronoun, a trigger read as a noun is a verb;
+        # so is one read as an adjective ("X pointe à la 5e place"), as no cue is one
+        reflexive_before = tok.i > 0 and fold_word(doc[tok.i - 1].text) in ("se", "s'")
+        misread = tok.pos_ == "ADJ" or reflexive_before
+        verb = tok if tok.pos_ in ("VERB", "AUX") or misread else clause_head(tok)
+        reads_as_verb = verb.i != tok.i or tok.pos_ in ("VERB", "AUX") or misread
+        subs = ctx.subject_keys(verb) if reads_as_verb else []
+        objs = self.complement(tok, cls)
         if tok.pos_ == "NOUN" and tok.i >= 3 and doc[tok.i - 1].pos_ == "DET":
             # "le Top100, le classement des ...": the name the trigger noun describes
             described = (
@@ -306,8 +328,8 @@ class _FactFinder:
                 subs = [described[0]]
         elif ctx.passive(verb):
             subs, objs = ctx.agents(verb), subs + objs
-        reflexive = any(fold_word(c.text) in ("se", "s'") for c in verb.children) or (
-            tok.i > 0 and fold_word(self.ctx.doc[tok.i - 1].text) in ("se", "s'")
+        reflexive = reflexive_before or any(
+            fold_word(c.text) in ("se", "s'") for c in verb.children
         )
         inverse = reflexive or any(c == cls for _, c in self.inverse.match(self.ctx.doc, tok.i))
         if inverse and info.object_role:
