@@ -181,6 +181,36 @@ def _short_name_merges(groups: dict[str, _Group], onto: Ontology, lex: Lexicon) 
     return merges
 
 
+#: Short words an acronym skips: "Autorité des marchés financiers (AMF)".
+_ACRONYM_SKIPS = frozenset(
+    {"de", "des", "du", "d", "la", "le", "l", "les", "et", "of", "the", "and"}
+)
+
+
+def _initials(name: str) -> str:
+    words = name.replace("'", " ").replace("-", " ").split()
+    return "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIPS).upper()
+
+
+def _acronym_merges(groups: dict[str, _Group]) -> dict[str, str]:
+    """Map the key of an acronym given in brackets right after a name ("Norges Bank
+    Investment Management (NBIM)") to that name's key, when it spells the name's initials."""
+    ends = {m.end: key for key, g in groups.items() for m in g.mentions}
+    merges = {}
+    for key, group in groups.items():
+        for m in group.mentions:
+            full = ends.get(m.start - 2)  # " (" between the name and its acronym
+            if (
+                full is not None
+                and full != key
+                and m.text.isupper()
+                and len(m.text) >= 2
+                and _initials(groups[full].mentions[0].text) == m.text
+            ):
+                merges[key] = full
+    return merges
+
+
 def _compatible(cue_class: str, candidate_class: str | None, onto: Ontology) -> bool:
     if candidate_class is None:
         return True
@@ -334,6 +364,14 @@ def resolve_mentions(mentions: Sequence[Mention], *, onto: Ontology, lex: Lexico
             moved,
             f"'{moved.mentions[0].text}' is '{groups[full].mentions[0].text}' without the word "
             "that says what kind of organisation it is",
+        )
+
+    for short, full in sorted(_acronym_merges(groups).items()):
+        moved = groups.pop(short)
+        groups[full].absorb(
+            moved,
+            f"'{moved.mentions[0].text}' is the acronym given in brackets after "
+            f"'{groups[full].mentions[0].text}'",
         )
 
     keys = {(m.start, m.end): key for key, g in groups.items() for m in g.mentions}

@@ -325,3 +325,20 @@ def test_resolve_a_paragraph_s_opening_description_turns_back_to_the_topic(
         ),
     ]
     assert resolve_mentions(mentions, onto=ONTO, lex=LEX).keys[(90, 100)] == expected
+
+
+def test_resolve_an_acronym_in_brackets_after_a_name_is_that_name() -> None:
+    # "Autorité des marchés financiers (AMF) ... AMF", "Norvane Bank (NB)" but not "(XYZ)"
+    mentions = [
+        _name("Autorité des marchés financiers", 0, 0),
+        _name("AMF", 33, 0),
+        _name("AMF", 80, 1),
+        _name("Norvane Bank", 100, 2),
+        _name("XYZ", 114, 2),
+    ]
+    entities = finalize_entities(resolve_mentions(mentions, onto=ONTO, lex=LEX), {}, onto=ONTO)
+    by_key = {e.key: e for e in entities}
+    assert sorted(by_key) == ["autoritedesmarchesfinanciers", "norvanebank", "xyz"]
+    assert by_key["autoritedesmarchesfinanciers"].merges == (
+        "'AMF' is the acronym given in brackets after 'Autorité des marchés financiers'",
+    )

@@ -1230,3 +1230,20 @@ def test_rules_a_misread_ranking_verb_ranks_its_subject(
         ("orsa4", "rankedBelow", "talvex2"),
         ("orsa4", "rankedAbove", "kormo3"),
     }
+
+
+def test_rules_a_name_after_a_preposition_is_no_subject(nlp: object) -> None:
+    # the parser leaves "possède" without a subject: the name before it is a place
+    x = _parsed(
+        "Norvane Capital a franchi le seuil de 5 % du capital de Talvique. Le gestionnaire "
+        "basé à Oslo possède désormais 5,12 % de Talvique."
+    )
+    assert not any(f.role("stakeholder") == "oslo" for f in x.facts)
+
+
+def test_rules_an_opening_participle_of_any_ending_names_nothing(nlp: object) -> None:
+    x = _parsed(
+        "Norvane fabrique des bogies.\nÉtabli à Valenciennes, Norvane, qui fabrique notamment "
+        "des bogies, compte aussi Bpifrance parmi ses actionnaires."
+    )
+    assert "etabli" not in _classes(x)

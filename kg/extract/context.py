@@ -271,7 +271,9 @@ class Context:
             if j >= 0 and self.doc[j].text == ",":
                 opening = self._apposition_start(j, self.sentence[verb.i])
                 j = opening - 1 if opening is not None else -1
-            if j >= 0:
+            last = self.mention_before(j + 1, self.sentence[verb.i]) if j >= 0 else None
+            # "le gestionnaire basé à Oslo possède": a name after a preposition is no subject
+            if last and not (last[1] > 0 and self.doc[last[1] - 1].pos_ == "ADP"):
                 keys = self.coordinated_before(j + 1, self.sentence[verb.i])
         if keys:  # "X a remis au pot, tout comme Y"
             keys += self.keys_of(c for c in verb.children if c.dep_ == "obl:mod" and likened(c))

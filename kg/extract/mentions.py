@@ -36,8 +36,15 @@ from kg.ontology import Ontology
 
 __all__ = ["Cues", "build_cues", "find_mentions", "sentence_of_tokens"]
 
-_PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
-_AFTER_OPENING_PARTICIPLE = frozenset({"en", "par", "à", "au", "dans", "depuis", "sur", "avec"})
+_PARTICIPLE_ENDINGS = (
+    *("é", "ée", "és", "ées"),
+    *("i", "ie", "is", "ies"),  # "Établi à", "Acquis par"
+    *("u", "ue", "us", "ues"),  # "Détenu par", "Issue de"
+    *("it", "ite", "its", "ites"),  # "Construit en"
+)
+_AFTER_OPENING_PARTICIPLE = frozenset(
+    {"en", "par", "à", "au", "dans", "depuis", "sur", "avec", "de", "d'", "du"}
+)
 
 _PERSON_PARTICLES = frozenset(
     {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "ben", "bin", "al", "el"}
