@@ -1247,3 +1247,17 @@ def test_rules_an_opening_participle_of_any_ending_names_nothing(nlp: object) ->
         "des bogies, compte aussi Bpifrance parmi ses actionnaires."
     )
     assert "etabli" not in _classes(x)
+
+
+def test_rules_a_gapped_clause_gives_its_own_stake(nlp: object) -> None:
+    # "et Talvique 34 %": the verb left out; Talvique, the parser's conjunct of "51 %", is
+    # neither what the first stake is in nor, through "et", a name the cue noun presents
+    x = _parsed(
+        "Norvane Énergie et Talvique Wind créent Brévia Offshore, une coentreprise chargée d'un "
+        "parc éolien. Norvane détiendra 51 % de la société commune et Talvique 34 %, tandis que "
+        "Bpifrance prendra le reste."
+    )
+    assert _stakes(x) == {
+        ("norvaneenergie", "breviaoffshore", Decimal(51)),
+        ("talviquewind", "breviaoffshore", Decimal(34)),
+    }

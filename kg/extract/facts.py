@@ -249,6 +249,7 @@ class _FactFinder:
                 shared.extend(respective)
                 self.remember(cls, sentence, respective[0].roles)
                 continue
+            shared.extend(self.gapped(tok, cls, sentence, roles, values))
             self.remember(cls, sentence, roles)
             draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
             draft.add(roles, values, self.functional)
@@ -365,8 +366,10 @@ class _FactFinder:
             objs = [o for o in objs if o != holder]
         if complement and info.quantity_complement_role and complement not in subs:
             roles.append((info.quantity_complement_role, complement))
+        # "A détiendra 51 % de X et B 34 %": B, the parser's conjunct, is no object
+        gapped = {k for k, _ in self.gapped_subjects(sentence, tok.idx)}
         if info.object_role and not any(r == info.object_role for r, _ in roles):
-            taken = {k for _, k in roles}
+            taken = {k for _, k in roles} | gapped
             target = next((o for o in objs if o not in subs and o not in taken), None)
             if target:
                 roles.append((info.object_role, target))
@@ -375,7 +378,7 @@ class _FactFinder:
         sources = ctx.sources(sentence)
         roles = [(r, k) for r, k in roles if k not in sources]
         if values:  # a stated amount with no one to attach it to: the article's topic
-            taken = {k for _, k in roles} | sources
+            taken = {k for _, k in roles} | sources | gapped
             for role in (info.subject_role, info.object_role):
                 if not role or role not in info.required_roles or any(r == role for r, _ in roles):
                     continue
@@ -440,6 +443,51 @@ class _FactFinder:
             draft.tokens.append(tok)
             drafts.append(draft)
         return drafts
+
+    def gapped(
+        self,
+        tok: Token,
+        cls: str,
+        sentence: int,
+        roles: list[tuple[str, str]],
+        values: list[tuple[str, Value]],
+    ) -> list[_Draft]:
+        """'A détiendra 51 % de X et B 34 %': the verb left out after "et" or a comma; each
+        name right before a later quantity of the kind the trigger took is another subject,
+        sharing the trigger's other roles."""
+        ctx, info = self.ctx, self.ctx.onto.classes[cls]
+        role = info.subject_role
+        if tok.pos_ not in ("VERB", "AUX") or role not in self.functional or not values:
+            return []
+        if not any(r == role for r, _ in roles):
+            return []
+        taken = {k for _, k in roles}
+        others = [(r, k) for r, k in roles if r != role]
+        drafts = []
+        for key, q in self.gapped_subjects(sentence, tok.idx):
+            pairs = _quantity_values(q, info.quantity_roles)
+            if not pairs or pairs[0] in values or key in taken:
+                continue
+            draft = _Draft(cls, sentence, modality=ctx.modality(tok))
+            draft.add([(role, key), *others], pairs, self.functional)
+            draft.tokens.append(tok)
+            drafts.append(draft)
+            taken.add(key)
+        return drafts
+
+    def gapped_subjects(self, sentence: int, after: int) -> list[tuple[str, Quantity]]:
+        """The names standing right before a quantity, after "et" or a comma, past the
+        character offset ``after``: "..., B 34 %", "et C 15 %"."""
+        ctx, found = self.ctx, []
+        for q in ctx.quantities_in(sentence):
+            first = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+            if q.start <= after or first is None:
+                continue
+            before = ctx.mention_before(first.start, sentence)
+            # not "51 % de X": a complement, not a subject
+            if before and before[1] > 0 and ctx.doc[before[1] - 1].text in (",", "et"):
+                found.append((before[0], q))
+        return found
 
     def topic_before(self, role: str, sentence: int, exclude: set[str]) -> str | None:
         """The entity most in focus before ``sentence`` (or, in a first sentence, in it) that

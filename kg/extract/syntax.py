@@ -354,7 +354,12 @@ def naming_noun(
             break
         if is_cue(i):
             found = i  # keep walking: "le fonds allemand X" is named by "fonds"
-        elif not is_modifier_word(doc[i]) or doc[i].text in (",", ":"):
+        elif (
+            not is_modifier_word(doc[i])
+            or doc[i].text in (",", ":")
+            # "de médias et de jeux vidéo X", not "la société commune et X"
+            or (doc[i].lower_ == "et" and doc[i + 1].pos_ != "ADP")
+        ):
             break
     return found
 
