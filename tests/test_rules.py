@@ -1261,3 +1261,13 @@ def test_rules_a_gapped_clause_gives_its_own_stake(nlp: object) -> None:
         ("norvaneenergie", "breviaoffshore", Decimal(51)),
         ("talviquewind", "breviaoffshore", Decimal(34)),
     }
+
+
+def test_rules_the_subjects_of_an_inverted_relative_join_the_round(nlp: object) -> None:
+    x = _parsed(
+        "Norvane a bouclé une série A de 18 millions d'euros. L'opération a été menée par "
+        "Elvora, qu'ont accompagné Kurvane Partners et le business angel Paul Almeras."
+    )
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert round_.role("leadInvestor") == "elvora"
+    assert {k for r, k in round_.roles if r == "investor"} == {"kurvanepartners", "paulalmeras"}

@@ -447,7 +447,7 @@ class Context:
         while (
             j < stop
             and j not in self.token_key
-            and doc[j].pos_ in ("DET", "NOUN", "ADJ")
+            and doc[j].pos_ in ("DET", "NOUN", "ADJ", "X")  # "le business angel X"
             and doc[j].text[:1].islower()
         ):
             j += 1

@@ -571,6 +571,12 @@ class _FactFinder:
             ):
                 for _, prop in self.role_verbs[cls].match(doc, tok.i):
                     roles.extend((prop, k) for k in ctx.subject_keys(tok))
+            elif tok.pos_ in ("VERB", "AUX") and self.role_verbs[cls].match(doc, tok.i):
+                # "menée par X, qu'ont accompagné Y et le business angel Z": the subjects of an
+                # inverted relative clause on a filler of the fact
+                inverted = self._inverted_subjects(tok, sentence)
+                for _, prop in self.role_verbs[cls].match(doc, tok.i):
+                    roles.extend((prop, k) for k in inverted)
             for end, prop in self.role_preps[cls].match(doc, tok.i):
                 found = ctx.mention_after(end, sentence)
                 listed = None if found else self._listed_after_colon(end, sentence)
@@ -589,6 +595,24 @@ class _FactFinder:
                     else:
                         found = None
         return roles
+
+    def _inverted_subjects(self, verb: Token, sentence: int) -> list[str]:
+        """'qu'ont accompagné A et le business angel B': the names after the verb of a
+        relative clause whose object is "que", coordinated, whatever the parser made of them."""
+        ctx, doc = self.ctx, self.ctx.doc
+        if not any(c.dep_ == "obj" and fold_word(c.text) in ("que", "qu'") for c in verb.children):
+            return []
+        found = ctx.described_name_after(verb.i + 1, sentence)
+        keys = []
+        while found:
+            keys.append(found[0])
+            nxt = found[1] + 1
+            found = (
+                ctx.described_name_after(nxt + 1, sentence)
+                if nxt < len(doc) and doc[nxt].text in (",", "et")
+                else None
+            )
+        return keys
 
     def _clitic_antecedent(
         self, cls: str, i: int, sentence: int, required: str, taken: set[str]
