@@ -241,6 +241,7 @@ def test_resolve_a_fallback_class_does_not_steer_descriptions() -> None:
     [
         ("Kelvane Énergie", "Kelvane"),
         ("Kelvane Robotique", "Kelvane"),  # a sector in French
+        ("Kelvane Materials", "Kelvane"),
         # a name of several words, and a fund's suffix in the name of a fund
         ("Ashgrove Pell Capital", "Ashgrove Pell"),
     ],

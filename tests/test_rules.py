@@ -1271,3 +1271,21 @@ def test_rules_the_subjects_of_an_inverted_relative_join_the_round(nlp: object) 
     (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
     assert round_.role("leadInvestor") == "elvora"
     assert {k for r, k in round_.roles if r == "investor"} == {"kurvanepartners", "paulalmeras"}
+
+
+AGENCY_THEN_PERSON = """
+a         AUX   aux:tense 1  avoir      _
+assuré    VERB  ROOT      1  assurer    _
+à         ADP   case      4  à          _
+l'+       DET   det       4  le         _
+AFP       PROPN obl       1  AFP        B-ORG
+Inès      PROPN nsubj     1  Inès       B-PER
+Ternier   PROPN flat:name 5  Ternier    I-PER
+.         PUNCT punct     1  .          _
+"""
+
+
+def test_rules_an_acronym_does_not_grow_over_a_person_s_name(fr_vocab: Vocab) -> None:
+    doc = make_doc(fr_vocab, AGENCY_THEN_PERSON)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    assert {e.label for e in x.entities} == {"AFP", "Inès Ternier"}

@@ -391,6 +391,8 @@ class _Finder:
                 _is_titlecase_word(nxt)
                 and doc[end].pos_ in ("PROPN", "NOUN", "ADJ", "X")
                 and fold_word(nxt) not in self.cues.reserved
+                # "à l'AFP Isabelle Roche-Marin": not where NER starts a person's name
+                and not (doc[end].ent_iob_ == "B" and doc[end].ent_type_ == "PER")
             )
             if is_version or is_suffix:
                 end += 1
