@@ -1289,3 +1289,22 @@ def test_rules_an_acronym_does_not_grow_over_a_person_s_name(fr_vocab: Vocab) ->
     doc = make_doc(fr_vocab, AGENCY_THEN_PERSON)
     x = extract(Document(doc_id="t", text=doc.text), doc)
     assert {e.label for e in x.entities} == {"AFP", "Inès Ternier"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La start-up Norvane a présenté ce jeudi deux nouveaux modèles de langage, Pastane-3 Pro "
+        "et Pastane-3 Lite.",
+        "Norvane a présenté mardi deux modèles : Pastane-3 Pro, son modèle phare, et Pastane-3 "
+        "Lite.",
+    ],
+)
+def test_rules_a_verb_relates_the_names_listed_after_its_plural_object(
+    nlp: object, text: str
+) -> None:
+    x = _parsed(text)
+    assert {(r.subject, r.object) for r in x.relations if r.predicate == "developedBy"} == {
+        ("pastane3pro", "norvane"),
+        ("pastane3lite", "norvane"),
+    }

@@ -58,6 +58,13 @@ def _after_place_preposition(doc: Doc, start: int) -> bool:
     )
 
 
+_ANNOUNCING_REACH = 10  # tokens of a noun phrase announcing a list
+
+
+def _is_finite(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and "Fin" in tok.morph.get("VerbForm")
+
+
 #: Clitics that may stand between a subject and its verb ("X en possède 25 %", "X y investit")
 _CLITICS = frozenset({"en", "y"})
 
@@ -435,6 +442,37 @@ class Context:
             ),
             default=None,
         )
+
+    def listed_after(self, i: int, sentence: int, marks: tuple[str, ...] = (":",)) -> list[str]:
+        """'aux côtés de trois business angels : A, ancienne directrice de X, B et C', 'deux
+        modèles de langage, A et B': the names the noun phrase at token ``i`` announces before
+        one of ``marks``, each right after the mark, a comma or "et" (the names inside their
+        appositions come after a preposition)."""
+        doc = self.doc
+        mark = next(
+            (
+                j
+                for j in range(i, min(len(doc), i + _ANNOUNCING_REACH))
+                if self.sentence[j] == sentence
+                # "aux côtés duquel figurent deux fonds : ...": the verb of a relative first
+                and (doc[j].text in marks or j in self.token_key or (_is_finite(doc[j]) and j > i))
+            ),
+            None,
+        )
+        if mark is None or doc[mark].text not in marks:
+            return []
+        keys: list[str] = []
+        j = mark + 1
+        while j < len(doc) and self.sentence[j] == sentence and doc[j].text not in (";", "."):
+            if _is_finite(doc[j]):
+                break
+            first = j == mark + 1 or fold_word(doc[j - 1].text) in (",", "et")
+            found = self.mention_after(j, sentence) if first else None
+            if found:
+                keys.append(found[0])
+                j = found[1]
+            j += 1
+        return list(dict.fromkeys(keys))
 
     def described_name_after(
         self, i: int, sentence: int, end: int | None = None, reach: int = 4

@@ -41,11 +41,6 @@ _T = TypeVar("_T")
 _QUOTE = re.compile(r"«\s*(?P<a>[^»]+?)\s*»|“(?P<b>[^”]+?)”|\"(?P<c>[^\"\n]+?)\"")
 _MIN_QUOTE_WORDS = 4
 _NEAR = 6  # tokens after a trigger where its complement may stand
-_ANNOUNCING_REACH = 10  # tokens of a noun phrase announcing a list after a colon
-
-
-def _is_finite(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and "Fin" in tok.morph.get("VerbForm")
 
 
 def _quantity_values(q: Quantity, roles: tuple[str, ...]) -> list[tuple[str, Value]]:
@@ -579,7 +574,7 @@ class _FactFinder:
                     roles.extend((prop, k) for k in inverted)
             for end, prop in self.role_preps[cls].match(doc, tok.i):
                 found = ctx.mention_after(end, sentence)
-                listed = None if found else self._listed_after_colon(end, sentence)
+                listed = None if found else ctx.listed_after(end, sentence)
                 if listed:
                     roles.extend((prop, key) for key in listed)
                     continue
@@ -639,36 +634,6 @@ class _FactFinder:
             if key and key not in taken and ctx.onto.is_a(ctx.classes[key][0], required):
                 return key
         return None
-
-    def _listed_after_colon(self, i: int, sentence: int) -> list[str]:
-        """'aux côtés de trois business angels : A, ancienne directrice de X, B et C': the
-        names a noun phrase announces before a colon, each right after a comma or "et" (the
-        names inside their appositions come after a preposition)."""
-        ctx, doc = self.ctx, self.ctx.doc
-        colon = next(
-            (
-                j
-                for j in range(i, min(len(doc), i + _ANNOUNCING_REACH))
-                if ctx.sentence[j] == sentence
-                # "aux côtés duquel figurent deux fonds : ...": the verb of a relative first
-                and (doc[j].text == ":" or j in ctx.token_key or (_is_finite(doc[j]) and j > i))
-            ),
-            None,
-        )
-        if colon is None or doc[colon].text != ":":
-            return []
-        keys: list[str] = []
-        j = colon + 1
-        while j < len(doc) and ctx.sentence[j] == sentence and doc[j].text not in (";", "."):
-            if _is_finite(doc[j]):
-                break
-            first = j == colon + 1 or fold_word(doc[j - 1].text) in (",", "et")
-            found = ctx.mention_after(j, sentence) if first else None
-            if found:
-                keys.append(found[0])
-                j = found[1]
-            j += 1
-        return list(dict.fromkeys(keys))
 
     def build(self, draft: _Draft) -> Fact:
         ctx = self.ctx

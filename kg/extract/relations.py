@@ -25,6 +25,7 @@ from kg.extract.syntax import (
     fold_word,
     has_en_clitic,
     is_demonym,
+    is_plural,
     likened,
     strip_reflexive,
     tokens,
@@ -35,6 +36,7 @@ from kg.resolve import entity_key
 
 __all__ = ["chained_relations", "find_relations", "ordered_relations", "text_order"]
 
+_LIST_REACH = 6  # tokens from a verb to the plural noun announcing its listed objects
 _OBJECT_DEPS = ("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod", "appos", "parataxis")
 _OF = DE_FORMS | {"des", "chez"}
 #: "PDG de X", "associée chez X", "responsable de l'innovation à la Banque X", "chercheur au
@@ -218,7 +220,21 @@ class _Extractor:
                         and (through or grand.i == tok.i + 1)
                         for k in self.ctx.keys_of([grand])
                     )
+        if head.pos_ in ("VERB", "AUX"):
+            keys += self._listed_objects(head)
         return list(dict.fromkeys(keys))
+
+    def _listed_objects(self, verb: Token) -> list[str]:
+        """'a présenté deux modèles de langage, A et B', '... modèles : A, son modèle phare,
+        et B': the names listed after the plural cue noun the verb takes, however parsed."""
+        ctx, doc = self.ctx, self.ctx.doc
+        sentence = ctx.sentence[verb.i]
+        for tok in doc[verb.i + 1 : min(len(doc), verb.i + _LIST_REACH)]:
+            if ctx.sentence[tok.i] != sentence or tok.text in (",", ":") or tok.i in ctx.token_key:
+                return []
+            if tok.pos_ == "NOUN" and is_plural(tok) and self.cues.class_nouns.match(doc, tok.i):
+                return ctx.listed_after(tok.i + 1, sentence, (",", ":"))
+        return []
 
     # -- rules -------------------------------------------------------------------------
     def verbs(self) -> None:
