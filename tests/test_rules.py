@@ -1308,3 +1308,29 @@ def test_rules_a_verb_relates_the_names_listed_after_its_plural_object(
         ("pastane3pro", "norvane"),
         ("pastane3lite", "norvane"),
     }
+
+
+def test_rules_the_subject_of_a_relative_clause_on_the_round_joins_it(nlp: object) -> None:
+    x = _parsed(
+        "Norvane a bouclé un tour de table de 45 millions de dollars mené par Elvora Capital, "
+        "auquel le fonds Kurvane Partners s'est joint."
+    )
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert round_.role("leadInvestor") == "elvoracapital"
+    assert {k for r, k in round_.roles if r == "investor"} == {"kurvanepartners"}
+
+
+CUT_BEFORE_CUE = """
+le        DET   det       1  le         _
+fonds     NOUN  nsubj     4  fonds      _
+Alpes     PROPN nmod      1  Alpes      B-LOC
+Deeptech  PROPN flat:name 2  Deeptech   B-PER
+investit  VERB  ROOT      4  investir   _
+.         PUNCT punct     4  .          _
+"""
+
+
+def test_rules_a_capitalised_cue_word_ends_the_name_ner_cut_before_it(fr_vocab: Vocab) -> None:
+    doc = make_doc(fr_vocab, CUT_BEFORE_CUE)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    assert {e.label for e in x.entities} == {"Alpes Deeptech"}

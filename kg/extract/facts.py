@@ -166,6 +166,9 @@ _FOLLOW_UPS = frozenset({"FundingRound", "Investment"})
 _INVESTOR_ROLES = frozenset({"investor", "leadInvestor"})
 #: Determiners after which an ordinal qualifies a noun ("une première", "son premier")
 _QUALIFYING_DETERMINERS = frozenset({"un", "une", "son", "sa", "leur", "notre", "mon", "ma"})
+#: Relative pronouns of "se joindre à": "un tour ..., auquel le fonds X s'est joint".
+_DATIVE_RELATIVES = frozenset({"auquel", "auxquels", "auxquelles", "laquelle"})
+_RELATIVE_REACH = 8  # tokens from such a pronoun to its clause's verb
 #: The word that pairs coordinated subjects with coordinated quantities, in order.
 _RESPECTIVELY = frozenset({"respectivement"})
 #: What may stand between the quantities of a list: "38 %, 22 % et 25 %"
@@ -559,10 +562,12 @@ class _FactFinder:
         roles = []
         for tok in ctx.sentence_tokens(sentence):
             # "X a mené l'opération", "Y a pris part à cette série A"
-            if tok.pos_ in ("VERB", "AUX") and any(
-                self.names_fact(cls, c)
-                for c in tok.children
-                if c.dep_ == "obj" or c.dep_.startswith("obl")
+            if tok.pos_ in ("VERB", "AUX") and (
+                any(
+                    self.names_fact(cls, c)
+                    for c in tok.children
+                    if c.dep_ == "obj" or c.dep_.startswith("obl")
+                )
             ):
                 for _, prop in self.role_verbs[cls].match(doc, tok.i):
                     roles.extend((prop, k) for k in ctx.subject_keys(tok))
@@ -593,11 +598,29 @@ class _FactFinder:
 
     def _inverted_subjects(self, verb: Token, sentence: int) -> list[str]:
         """'qu'ont accompagné A et le business angel B': the names after the verb of a
-        relative clause whose object is "que", coordinated, whatever the parser made of them."""
+        relative clause whose object is "que", coordinated, whatever the parser made of them;
+        'auquel le fonds A s'est joint': the names between "auquel" and the verb."""
         ctx, doc = self.ctx, self.ctx.doc
-        if not any(c.dep_ == "obj" and fold_word(c.text) in ("que", "qu'") for c in verb.children):
-            return []
-        found = ctx.described_name_after(verb.i + 1, sentence)
+        if any(c.dep_ == "obj" and fold_word(c.text) in ("que", "qu'") for c in verb.children):
+            start = verb.i + 1
+        else:
+            j = verb.i - 1
+            while j > 0 and (
+                doc[j].pos_ in ("AUX", "ADV") or fold_word(doc[j].text) in ("se", "s'")
+            ):
+                j -= 1
+            pronoun = next(
+                (
+                    k
+                    for k in range(j, max(0, j - _RELATIVE_REACH), -1)
+                    if fold_word(doc[k].text) in _DATIVE_RELATIVES
+                ),
+                None,
+            )
+            if pronoun is None:
+                return []
+            start = pronoun + 1
+        found = ctx.described_name_after(start, sentence)
         keys = []
         while found:
             keys.append(found[0])

@@ -253,11 +253,16 @@ class _Finder:
         """NER cut a name before words that end on an organisation suffix: the next entity
         starts right after this one, in the same sentence."""
         doc = self.doc
+        last = self.word(doc[next_end - 1])
         return (
             next_start == end
             and self.sentence[end] == self.sentence[end - 1]
             and bool(doc[end - 1].whitespace_)
-            and self.word(doc[next_end - 1]) in self.cues.name_suffixes
+            and (
+                last in self.cues.name_suffixes
+                # "le fonds Alpes" + "Deeptech": a cue word capitalised inside a sentence
+                or (_is_titlecase_word(last) and fold_word(last) in self.cues.reserved)
+            )
         )
 
     def _maker_split(self, start: int, end: int) -> int | None:
