@@ -1334,3 +1334,33 @@ def test_rules_a_capitalised_cue_word_ends_the_name_ner_cut_before_it(fr_vocab: 
     doc = make_doc(fr_vocab, CUT_BEFORE_CUE)
     x = extract(Document(doc_id="t", text=doc.text), doc)
     assert {e.label for e in x.entities} == {"Alpes Deeptech"}
+
+
+def test_rules_a_list_opening_the_sentence_is_its_subject(nlp: object) -> None:
+    x = _parsed(
+        "Norvane lève 62 millions de dollars. Novo Holdings, Elvora Partners et le fonds "
+        "luxembourgeois Kurvane Capital complètent l'opération."
+    )
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert {k for r, k in round_.roles if r == "investor"} == {
+        "novoholdings",
+        "elvorapartners",
+        "kurvanecapital",
+    }
+
+
+PARTICIPLE_IN_NAME = """
+Baptisée  VERB  advcl     5  baptiser   B-ORG Gender=Fem|Number=Sing|Tense=Past|VerbForm=Part
+Norvane+  PROPN xcomp     0  Norvane    I-ORG
+,         PUNCT punct     0  ,          _
+la        DET   det       4  le         _
+société   NOUN  nsubj     5  société    _
+emploie   VERB  ROOT      5  employer   _
+.         PUNCT punct     5  .          _
+"""
+
+
+def test_rules_an_opening_participle_is_cut_from_the_name_after_it(fr_vocab: Vocab) -> None:
+    doc = make_doc(fr_vocab, PARTICIPLE_IN_NAME)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    assert {e.label for e in x.entities} == {"Norvane"}

@@ -244,6 +244,21 @@ class Context:
             prev = self.mention_before(sub.i - 1, self.sentence[sub.i])
             if prev and self.doc[sub.i - 1].text in ("et", "ou"):
                 keys.append(prev[0])
+        if subs and self.key(subs[0]) is not None:
+            # "A, B et le fonds C complètent l'opération": the list opening the sentence, when
+            # the parser hung its first names elsewhere
+            first, key = subs[0].i, self.key(subs[0])
+            while first > 0 and self.token_key.get(first - 1) == key:
+                first -= 1
+            sentence = self.sentence[first]
+            opening = self.coordinated_before(first - 1, sentence) if first > 1 else []
+            if (
+                opening
+                and self.doc[first - 1].text == ","
+                and self.first_token(opening[0], sentence) in self.sentence_starts
+            ):
+                keys = opening + keys
+            keys += self._listed_up_to(first, verb.i, sentence)
         if not keys and is_participle and verb.i in self.sentence_starts:
             # "Fondée en 2019 par X, la jeune pousse ...": the name after the opening phrase
             comma = self.opening_phrase_end(verb.i)
@@ -285,6 +300,22 @@ class Context:
         if keys:  # "X a remis au pot, tout comme Y"
             keys += self.keys_of(c for c in verb.children if c.dep_ == "obl:mod" and likened(c))
         return list(dict.fromkeys(keys))
+
+    def _listed_up_to(self, first: int, verb: int, sentence: int) -> list[str]:
+        """'A, B et le fonds C complètent': the names listed after the subject starting at
+        token ``first``, when nothing but the list stands between it and the verb."""
+        keys, j = [], first
+        while j < verb and j in self.token_key:
+            j += 1  # past the subject's own name
+        while j < verb:
+            if self.doc[j].text not in (",", "et"):
+                return []
+            found = self.described_name_after(j + 1, sentence, end=verb)
+            if found is None:
+                return []
+            keys.append(found[0])
+            j = found[1] + 1
+        return keys
 
     def coordinated_before(self, i: int, sentence: int) -> list[str]:
         """The mention ending right before token ``i`` and those coordinated before it: "A et

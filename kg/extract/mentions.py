@@ -353,6 +353,15 @@ class _Finder:
         # "pour le printemps Kora-3": a lower-case common word before a name is not part of it
         while start < end - 1 and doc[start].text.isalpha() and doc[start].text.islower():
             start += 1
+        # "Baptisée Membralis, la société ...": an opening participle NER glued to the name
+        if (
+            start in self.first_of_sentence
+            and end - start > 1
+            and fold_word(doc[start].text).endswith(_PARTICIPLE_ENDINGS)
+            and "Part" in doc[start].morph.get("VerbForm")
+            and self.word(doc[start]) not in self.mid_sentence_words
+        ):
+            start += 1
         # "Ombrelle en tête du palmarès": "en" opens a phrase about the name, never a name
         for j in range(start + 1, end):
             if doc[j].text == "en":
