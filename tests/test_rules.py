@@ -1364,3 +1364,17 @@ def test_rules_an_opening_participle_is_cut_from_the_name_after_it(fr_vocab: Voc
     doc = make_doc(fr_vocab, PARTICIPLE_IN_NAME)
     x = extract(Document(doc_id="t", text=doc.text), doc)
     assert {e.label for e in x.entities} == {"Norvane"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "valued"),
+    [
+        ("Le coût du parc est estimé à 1,1 milliard d'euros.", set()),
+        ("La start-up est valorisée à 1,1 milliard d'euros.", {"norvane"}),
+    ],
+)
+def test_rules_a_passive_valuation_of_a_thing_values_no_company(
+    nlp: object, sentence: str, valued: set[str]
+) -> None:
+    x = _parsed(f"La start-up Norvane construit un parc éolien en Bretagne. {sentence}")
+    assert {f.role("valuationOf") for f in x.facts if f.cls == "Valuation"} == valued

@@ -383,6 +383,8 @@ class _FactFinder:
                 required = ctx.onto.properties[role].range
                 if required != "Organization":
                     continue
+                if role == info.object_role and reads_as_verb and self._said_of_a_thing(verb):
+                    continue  # "le coût du parc est estimé à 1,1 Md€": no company's value
                 if role == info.object_role:
                     # "Bpifrance en possède 6 %", "la transaction valorise la société à ...":
                     # what the fact is about, when its sentence does not name it, is what the
@@ -398,6 +400,15 @@ class _FactFinder:
                 if topic:
                     roles.append((role, topic))
         return roles, values
+
+    def _said_of_a_thing(self, verb: Token) -> bool:
+        """The passive verb's subject is a common noun that stands for no entity ("le coût
+        du parc est estimé à ...")."""
+        ctx = self.ctx
+        if not ctx.passive(verb):
+            return False
+        own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        return bool(own) and own[0].pos_ == "NOUN" and ctx.key(own[0]) is None
 
     def respectively(
         self, tok: Token, cls: str, sentence: int, roles: list[tuple[str, str]]
