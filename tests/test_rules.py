@@ -488,32 +488,49 @@ def _stakes(x: Extraction) -> set[tuple[str | None, str | None, object]]:
     }
 
 
-def test_rules_a_contrasted_clause_keeps_its_own_holder(nlp: object) -> None:
-    # "Capital" inside the fund's name triggers no stake of its own; the clause after
-    # "tandis que" has its subject before a participle apposition, and its "en" stands
-    # for what the shares before it are of
-    x = _parsed(
-        "Nexaria a levé 150 millions d'euros. Ses deux fondateurs, Brume Capital et Orvane "
-        "Ventures, en détiennent respectivement 16 % et 11 %, tandis que le fonds Talvique "
-        "Capital, entré en 2019, en possédait 25 %."
-    )
-    assert _stakes(x) == {
-        ("brumecapital", "nexaria", Decimal(16)),
-        ("orvaneventures", "nexaria", Decimal(11)),
-        ("talviquecapital", "nexaria", Decimal(25)),
-    }
-
-
-def test_rules_en_stands_for_what_the_stake_just_told_is_in(nlp: object) -> None:
-    x = _parsed(
-        "Le fonds Norvane Partners veut entrer au capital du groupe Castival. Delmare "
-        "Participations détient 41 % du capital du groupe, loin devant Norvane Partners. "
-        "Bpifrance en possède 6 %."
-    )
-    assert _stakes(x) == {
-        ("delmareparticipations", "castival", Decimal(41)),
-        ("bpifrance", "castival", Decimal(6)),
-    }
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Capital" inside the fund's name triggers no stake of its own; the clause after
+        # "tandis que" has its subject before a participle apposition, and its "en" stands
+        # for what the shares before it are of
+        (
+            "Nexaria a levé 150 millions d'euros. Ses deux fondateurs, Brume Capital et Orvane "
+            "Ventures, en détiennent respectivement 16 % et 11 %, tandis que le fonds Talvique "
+            "Capital, entré en 2019, en possédait 25 %.",
+            {
+                ("brumecapital", "nexaria", Decimal(16)),
+                ("orvaneventures", "nexaria", Decimal(11)),
+                ("talviquecapital", "nexaria", Decimal(25)),
+            },
+        ),
+        # "en" stands for what the stake just told is in, not for the last name before it
+        (
+            "Le fonds Norvane Partners veut entrer au capital du groupe Castival. Delmare "
+            "Participations détient 41 % du capital du groupe, loin devant Norvane Partners. "
+            "Bpifrance en possède 6 %.",
+            {
+                ("delmareparticipations", "castival", Decimal(41)),
+                ("bpifrance", "castival", Decimal(6)),
+            },
+        ),
+        # "et Talvique 34 %": the verb left out; Talvique, the parser's conjunct of "51 %", is
+        # neither what the first stake is in nor, through "et", a name the cue noun presents
+        (
+            "Norvane Énergie et Talvique Wind créent Brévia Offshore, une coentreprise chargée "
+            "d'un parc éolien. Norvane détiendra 51 % de la société commune et Talvique 34 %, "
+            "tandis que Bpifrance prendra le reste.",
+            {
+                ("norvaneenergie", "breviaoffshore", Decimal(51)),
+                ("talviquewind", "breviaoffshore", Decimal(34)),
+            },
+        ),
+    ],
+)
+def test_rules_stakes_of_contrasted_and_gapped_clauses(
+    nlp: object, text: str, expected: set[tuple[str, str, Decimal]]
+) -> None:
+    assert _stakes(_parsed(text)) == expected
 
 
 def test_rules_an_opening_place_phrase_runs_over_its_apposition(nlp: object) -> None:
@@ -1183,13 +1200,6 @@ A         NOUN  nmod      5  a          _
 """
 
 
-def test_rules_a_name_ends_before_a_lower_case_verb(fr_vocab: Vocab) -> None:
-    # NER reads "Norvane boucle" as one name after a headline's kicker
-    doc = make_doc(fr_vocab, KICKER)
-    x = extract(Document(doc_id="t", text=doc.text), doc)
-    assert {e.label for e in x.entities} == {"Norvane"}
-
-
 def test_rules_paragraph_openings_are_the_sentences_after_a_later_line_break(nlp: object) -> None:
     from kg.extract.mentions import _paragraph_openings, sentence_of_tokens
     from kg.nlp import parse
@@ -1249,20 +1259,6 @@ def test_rules_an_opening_participle_of_any_ending_names_nothing(nlp: object) ->
     assert "etabli" not in _classes(x)
 
 
-def test_rules_a_gapped_clause_gives_its_own_stake(nlp: object) -> None:
-    # "et Talvique 34 %": the verb left out; Talvique, the parser's conjunct of "51 %", is
-    # neither what the first stake is in nor, through "et", a name the cue noun presents
-    x = _parsed(
-        "Norvane Énergie et Talvique Wind créent Brévia Offshore, une coentreprise chargée d'un "
-        "parc éolien. Norvane détiendra 51 % de la société commune et Talvique 34 %, tandis que "
-        "Bpifrance prendra le reste."
-    )
-    assert _stakes(x) == {
-        ("norvaneenergie", "breviaoffshore", Decimal(51)),
-        ("talviquewind", "breviaoffshore", Decimal(34)),
-    }
-
-
 def test_rules_the_subjects_of_an_inverted_relative_join_the_round(nlp: object) -> None:
     x = _parsed(
         "Norvane a bouclé une série A de 18 millions d'euros. L'opération a été menée par "
@@ -1283,12 +1279,6 @@ Inès      PROPN nsubj     1  Inès       B-PER
 Ternier   PROPN flat:name 5  Ternier    I-PER
 .         PUNCT punct     1  .          _
 """
-
-
-def test_rules_an_acronym_does_not_grow_over_a_person_s_name(fr_vocab: Vocab) -> None:
-    doc = make_doc(fr_vocab, AGENCY_THEN_PERSON)
-    x = extract(Document(doc_id="t", text=doc.text), doc)
-    assert {e.label for e in x.entities} == {"AFP", "Inès Ternier"}
 
 
 @pytest.mark.parametrize(
@@ -1330,12 +1320,6 @@ investit  VERB  ROOT      4  investir   _
 """
 
 
-def test_rules_a_capitalised_cue_word_ends_the_name_ner_cut_before_it(fr_vocab: Vocab) -> None:
-    doc = make_doc(fr_vocab, CUT_BEFORE_CUE)
-    x = extract(Document(doc_id="t", text=doc.text), doc)
-    assert {e.label for e in x.entities} == {"Alpes Deeptech"}
-
-
 def test_rules_a_list_opening_the_sentence_is_its_subject(nlp: object) -> None:
     x = _parsed(
         "Norvane lève 62 millions de dollars. Novo Holdings, Elvora Partners et le fonds "
@@ -1360,12 +1344,6 @@ emploie   VERB  ROOT      5  employer   _
 """
 
 
-def test_rules_an_opening_participle_is_cut_from_the_name_after_it(fr_vocab: Vocab) -> None:
-    doc = make_doc(fr_vocab, PARTICIPLE_IN_NAME)
-    x = extract(Document(doc_id="t", text=doc.text), doc)
-    assert {e.label for e in x.entities} == {"Norvane"}
-
-
 @pytest.mark.parametrize(
     ("sentence", "valued"),
     [
@@ -1378,3 +1356,20 @@ def test_rules_a_passive_valuation_of_a_thing_values_no_company(
 ) -> None:
     x = _parsed(f"La start-up Norvane construit un parc éolien en Bretagne. {sentence}")
     assert {f.role("valuationOf") for f in x.facts if f.cls == "Valuation"} == valued
+
+
+@pytest.mark.parametrize(
+    ("table", "labels"),
+    [
+        (KICKER, {"Norvane"}),  # NER reads "Norvane boucle" as one name after a kicker
+        (AGENCY_THEN_PERSON, {"AFP", "Inès Ternier"}),  # no brand grows over a person's name
+        (CUT_BEFORE_CUE, {"Alpes Deeptech"}),  # a capitalised cue word NER cut off ends it
+        (PARTICIPLE_IN_NAME, {"Norvane"}),  # an opening participle NER glued to it
+    ],
+)
+def test_rules_name_boundaries_on_hand_built_parses(
+    fr_vocab: Vocab, table: str, labels: set[str]
+) -> None:
+    doc = make_doc(fr_vocab, table)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    assert {e.label for e in x.entities} == labels
