@@ -1373,3 +1373,19 @@ def test_rules_name_boundaries_on_hand_built_parses(
     doc = make_doc(fr_vocab, table)
     x = extract(Document(doc_id="t", text=doc.text), doc)
     assert {e.label for e in x.entities} == labels
+
+
+@pytest.mark.parametrize(("dep", "expected"), [("nsubj", "Entity"), ("obj", "Place")])
+def test_rules_a_subject_that_only_ner_calls_a_place_is_no_place(
+    fr_vocab: Vocab, dep: str, expected: str
+) -> None:
+    table = f"""
+Norvane   PROPN {dep:9} 1  Norvane    B-LOC
+apporte   VERB  ROOT      1  apporter   _
+18        NUM   nummod    3  18         _
+millions  NOUN  obj       1  million    _
+.         PUNCT punct     1  .          _
+"""
+    doc = make_doc(fr_vocab, table)
+    x = extract(Document(doc_id="t", text=doc.text), doc)
+    assert _classes(x) == {"norvane": expected}

@@ -934,6 +934,14 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         cited = finder.cited(head, noun)
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
+        subject = any(
+            t.dep_ in ("nsubj", "nsubj:pass") and not colon_between(t, t.head)
+            for t in conjuncts_up(head)
+        ) or _naming_subject(doc, start, noun)
+        if subject and head.head.pos_ == "VERB" and not all_votes:
+            # "Bpifrance apporte 18 M€": what acts in business news is rarely a place, and
+            # NER's guess is all there is
+            ner_votes = [(c, w) for c, w in ner_votes if c != "Place"]
         mentions.append(
             Mention(
                 start=char_start,
@@ -944,11 +952,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
                 ner_votes=tuple(sorted(ner_votes)),
                 fallback_votes=tuple(fallback),
                 source="name",
-                subject=any(
-                    t.dep_ in ("nsubj", "nsubj:pass") and not colon_between(t, t.head)
-                    for t in conjuncts_up(head)
-                )
-                or _naming_subject(doc, start, noun),
+                subject=subject,
                 presented_as=(
                     fold_word(doc[noun].lemma_)
                     if noun is not None
