@@ -1389,3 +1389,22 @@ millions  NOUN  obj       1  million    _
     doc = make_doc(fr_vocab, table)
     x = extract(Document(doc_id="t", text=doc.text), doc)
     assert _classes(x) == {"norvane": expected}
+
+
+@pytest.mark.parametrize(
+    ("word", "toponym"),
+    [
+        ("Bourgogne-Franche-Comté", True),
+        ("Hauts-de-France", True),
+        ("Saint-Nazaire", True),
+        ("Villefranche-sur-Saône", True),
+        ("Axo-Picker", False),  # two capitalised words: a brand as often as a place
+        ("CEA-Leti", False),
+        ("Kora-3", False),
+    ],
+)
+def test_rules_french_place_names_are_no_brand_shape(word: str, toponym: bool) -> None:
+    from kg.extract.mentions import _is_toponym_shape, _looks_like_a_brand
+
+    assert _is_toponym_shape(word) is toponym
+    assert _looks_like_a_brand([word]) is (not toponym)

@@ -162,8 +162,29 @@ def _is_titlecase_word(word: str) -> bool:
 
 
 def _looks_like_a_brand(words: Iterable[str]) -> bool:
-    """A version number, a code or a brand-shaped word: names products more often than not."""
-    return any(_is_brand_shape(w) or any(c.isdigit() for c in w) for w in words)
+    """A version number, a code or a brand-shaped word: names products more often than not
+    (not a French place name: "Bourgogne-Franche-Comté", "Villefranche-sur-Saône")."""
+    return any(
+        (_is_brand_shape(w) and not _is_toponym_shape(w)) or any(c.isdigit() for c in w)
+        for w in words
+    )
+
+
+#: Lower-case words inside hyphenated French place names ("Hauts-de-France").
+_TOPONYM_PARTICLES = frozenset({"de", "du", "des", "sur", "en", "la", "le", "les", "lès", "sous"})
+
+
+def _is_toponym_shape(word: str) -> bool:
+    """Capitalised words joined by hyphens, three or more or with a particle, as French
+    regions and towns are named ("Provence-Alpes", "Hauts-de-France", "Saint-Nazaire")."""
+    parts = word.split("-")
+    titled = [p for p in parts if p[:1].isupper() and p[1:].islower() and p.isalpha()]
+    particles = [p for p in parts if p in _TOPONYM_PARTICLES]
+    return (
+        len(parts) >= 2
+        and len(titled) + len(particles) == len(parts)
+        and (len(parts) >= 3 or bool(particles) or parts[0] in ("Saint", "Sainte"))
+    )
 
 
 def _is_versioned(words: Iterable[str]) -> bool:
@@ -925,8 +946,13 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         ):
             all_votes.append(("Place", 2.0))
         # when nothing says what it is, a shape like "ZEN-E 3" or "DeepNova" is an artefact's
+        words = [finder.word(t) for t in doc[start:end]]
         fallback = (
-            [("Artifact", 0.5)] if _looks_like_a_brand(map(finder.word, doc[start:end])) else []
+            [("Artifact", 0.5)]
+            if _looks_like_a_brand(words)
+            else [("Place", 0.5)]  # "Bourgogne-Franche-Comté"
+            if len(words) == 1 and _is_toponym_shape(words[0])
+            else []
         )
         head = doc[start:end].root
         # the cue noun that introduces the name ("le groupe X"), if any
