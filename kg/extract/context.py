@@ -304,18 +304,35 @@ class Context:
     def _listed_up_to(self, first: int, verb: int, sentence: int) -> list[str]:
         """'A, B et le fonds C complètent': the names listed after the subject starting at
         token ``first``, when nothing but the list stands between it and the verb."""
-        keys, j = [], first
-        while j < verb and j in self.token_key:
-            j += 1  # past the subject's own name
-        while j < verb:
-            if self.doc[j].text not in (",", "et"):
-                return []
-            found = self.described_name_after(j + 1, sentence, end=verb)
-            if found is None:
-                return []
+        keys, after = self.coordinated_after(
+            self.mention_after(first, sentence, skip_det=False), sentence, end=verb
+        )
+        return keys[1:] if after == verb else []
+
+    def coordinated_after(
+        self,
+        found: tuple[str, int] | None,
+        sentence: int,
+        end: int | None = None,
+        of_links: bool = False,
+    ) -> tuple[list[str], int]:
+        """The name ``found`` (its entity and last token) and the names coordinated after it
+        by a comma or "et", before token ``end``: "A, B et le britannique C" (also "de A et de
+        B", if ``of_links``); and the token after the last of them."""
+        doc, keys = self.doc, []
+        after = found[1] + 1 if found else -1
+        while found:
             keys.append(found[0])
-            j = found[1] + 1
-        return keys
+            after = found[1] + 1
+            if after >= len(doc) or doc[after].text not in (",", "et"):
+                break
+            if end is not None and after >= end:
+                break
+            nxt = after + 1
+            if of_links and nxt < len(doc) and fold_word(doc[nxt].text) in DE_FORMS:
+                nxt += 1  # "auprès de X et de Y"
+            found = self.described_name_after(nxt, sentence, end=end)
+        return keys, after
 
     def coordinated_before(self, i: int, sentence: int) -> list[str]:
         """The mention ending right before token ``i`` and those coordinated before it: "A et

@@ -22,7 +22,6 @@ from kg.extract.holders import holder_facts, qualifies_a_noun
 from kg.extract.mentions import build_cues
 from kg.extract.quantities import Quantity
 from kg.extract.syntax import (
-    DE_FORMS,
     CueIndex,
     clause_head,
     fold_word,
@@ -241,13 +240,14 @@ class _FactFinder:
             sentence = ctx.sentence[tok.i]
             if sentence < 0:
                 continue
-            roles, values = self.fillers(tok, cls, sentence)
+            listed = self.gapped_subjects(sentence, tok.idx)
+            roles, values = self.fillers(tok, cls, sentence, listed)
             respective = self.respectively(tok, cls, sentence, roles)
             if respective:
                 shared.extend(respective)
                 self.remember(cls, sentence, respective[0].roles)
                 continue
-            shared.extend(self.gapped(tok, cls, sentence, roles, values))
+            shared.extend(self.gapped(tok, cls, sentence, roles, values, listed))
             self.remember(cls, sentence, roles)
             draft = drafts.setdefault((cls, sentence), _Draft(cls, sentence))
             draft.add(roles, values, self.functional)
@@ -305,9 +305,10 @@ class _FactFinder:
                     draft.add(roles, dates, self.functional)
 
     def fillers(
-        self, tok: Token, cls: str, sentence: int
+        self, tok: Token, cls: str, sentence: int, gapped: list[tuple[str, Quantity]]
     ) -> tuple[list[tuple[str, str]], list[tuple[str, Value]]]:
-        """Roles and values the trigger ``tok`` of a ``cls`` fact finds in its sentence."""
+        """Roles and values the trigger ``tok`` of a ``cls`` fact finds in its sentence (not
+        the ``gapped`` subjects after it, see ``gapped_subjects``)."""
         ctx, info = self.ctx, self.ctx.onto.classes[cls]
         doc = self.ctx.doc
         # "Vega-3 se classe": after a reflexive pronoun, a trigger read as a noun is a verb;
@@ -365,9 +366,9 @@ class _FactFinder:
         if complement and info.quantity_complement_role and complement not in subs:
             roles.append((info.quantity_complement_role, complement))
         # "A détiendra 51 % de X et B 34 %": B, the parser's conjunct, is no object
-        gapped = {k for k, _ in self.gapped_subjects(sentence, tok.idx)}
+        others = {k for k, _ in gapped}
         if info.object_role and not any(r == info.object_role for r, _ in roles):
-            taken = {k for _, k in roles} | gapped
+            taken = {k for _, k in roles} | others
             target = next((o for o in objs if o not in subs and o not in taken), None)
             if target:
                 roles.append((info.object_role, target))
@@ -376,7 +377,7 @@ class _FactFinder:
         sources = ctx.sources(sentence)
         roles = [(r, k) for r, k in roles if k not in sources]
         if values:  # a stated amount with no one to attach it to: the article's topic
-            taken = {k for _, k in roles} | sources | gapped
+            taken = {k for _, k in roles} | sources | others
             for role in (info.subject_role, info.object_role):
                 if not role or role not in info.required_roles or any(r == role for r, _ in roles):
                     continue
@@ -460,10 +461,11 @@ class _FactFinder:
         sentence: int,
         roles: list[tuple[str, str]],
         values: list[tuple[str, Value]],
+        listed: list[tuple[str, Quantity]],
     ) -> list[_Draft]:
         """'A détiendra 51 % de X et B 34 %': the verb left out after "et" or a comma; each
-        name right before a later quantity of the kind the trigger took is another subject,
-        sharing the trigger's other roles."""
+        name ``listed`` right before a later quantity of the kind the trigger took is another
+        subject, sharing the trigger's other roles."""
         ctx, info = self.ctx, self.ctx.onto.classes[cls]
         role = info.subject_role
         if tok.pos_ not in ("VERB", "AUX") or role not in self.functional or not values:
@@ -473,7 +475,7 @@ class _FactFinder:
         taken = {k for _, k in roles}
         others = [(r, k) for r, k in roles if r != role]
         drafts = []
-        for key, q in self.gapped_subjects(sentence, tok.idx):
+        for key, q in listed:
             pairs = _quantity_values(q, info.quantity_roles)
             if not pairs or pairs[0] in values or key in taken:
                 continue
@@ -572,39 +574,30 @@ class _FactFinder:
         ctx, doc = self.ctx, self.ctx.doc
         roles = []
         for tok in ctx.sentence_tokens(sentence):
-            # "X a mené l'opération", "Y a pris part à cette série A"
-            if tok.pos_ in ("VERB", "AUX") and (
-                any(
+            verbs = self.role_verbs[cls].match(doc, tok.i) if tok.pos_ in ("VERB", "AUX") else []
+            if verbs:
+                # "X a mené l'opération", "Y a pris part à cette série A"; else "menée par X,
+                # qu'ont accompagné Y et le business angel Z": the subjects of an inverted
+                # relative clause on a filler of the fact
+                names_fact = any(
                     self.names_fact(cls, c)
                     for c in tok.children
                     if c.dep_ == "obj" or c.dep_.startswith("obl")
                 )
-            ):
-                for _, prop in self.role_verbs[cls].match(doc, tok.i):
-                    roles.extend((prop, k) for k in ctx.subject_keys(tok))
-            elif tok.pos_ in ("VERB", "AUX") and self.role_verbs[cls].match(doc, tok.i):
-                # "menée par X, qu'ont accompagné Y et le business angel Z": the subjects of an
-                # inverted relative clause on a filler of the fact
-                inverted = self._inverted_subjects(tok, sentence)
-                for _, prop in self.role_verbs[cls].match(doc, tok.i):
-                    roles.extend((prop, k) for k in inverted)
+                keys = (
+                    ctx.subject_keys(tok) if names_fact else self._inverted_subjects(tok, sentence)
+                )
+                roles.extend((prop, k) for _, prop in verbs for k in keys)
             for end, prop in self.role_preps[cls].match(doc, tok.i):
                 found = ctx.mention_after(end, sentence)
-                listed = None if found else ctx.listed_after(end, sentence)
-                if listed:
-                    roles.extend((prop, key) for key in listed)
-                    continue
-                while found:
-                    roles.append((prop, found[0]))
-                    nxt = found[1] + 1
-                    if nxt < len(doc) and doc[nxt].text in (",", "et"):
-                        nxt += 1
-                        if nxt < len(doc) and fold_word(doc[nxt].text) in DE_FORMS:
-                            nxt += 1  # "auprès de X et de Y"
-                        # "A, B et le britannique C"
-                        found = ctx.described_name_after(nxt, sentence)
-                    else:
-                        found = None
+                # "auprès de X, Y et le britannique Z", "... de X et de Y"; or a list announced
+                # before a colon
+                listed = (
+                    ctx.coordinated_after(found, sentence, of_links=True)[0]
+                    if found
+                    else ctx.listed_after(end, sentence)
+                )
+                roles.extend((prop, key) for key in listed)
         return roles
 
     def _inverted_subjects(self, verb: Token, sentence: int) -> list[str]:
@@ -631,17 +624,7 @@ class _FactFinder:
             if pronoun is None:
                 return []
             start = pronoun + 1
-        found = ctx.described_name_after(start, sentence)
-        keys = []
-        while found:
-            keys.append(found[0])
-            nxt = found[1] + 1
-            found = (
-                ctx.described_name_after(nxt + 1, sentence)
-                if nxt < len(doc) and doc[nxt].text in (",", "et")
-                else None
-            )
-        return keys
+        return ctx.coordinated_after(ctx.described_name_after(start, sentence), sentence)[0]
 
     def _clitic_antecedent(
         self, cls: str, i: int, sentence: int, required: str, taken: set[str]
