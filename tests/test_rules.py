@@ -58,10 +58,13 @@ parle+    VERB  ROOT      8  parler     _
 """
 
 
+def _triples(x: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in x.relations}
+
+
 def _relations(vocab: Vocab, table: str) -> set[tuple[str, str, str]]:
     doc = make_doc(vocab, table)
-    x = extract(Document(doc_id="t", text=doc.text), doc)
-    return {(r.subject, r.predicate, r.object) for r in x.relations}
+    return _triples(extract(Document(doc_id="t", text=doc.text), doc))
 
 
 def test_rules_coordinated_titles_give_every_relation(fr_vocab: Vocab) -> None:
@@ -134,9 +137,7 @@ def test_rules_a_ranked_item_typed_by_its_leaderboard_gets_its_maker(nlp: object
         "Au classement Orbis publié lundi, Kestrel-2 est deuxième, Tarn-5 est troisième et "
         "Dolmen Large de l'américain Brindel est quatrième."
     )
-    assert ("dolmenlarge", "developedBy", "brindel") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("dolmenlarge", "developedBy", "brindel") in _triples(x)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_rules_an_apposition_cue_relates_a_name_to_the_place_of_its_noun(
     nlp: object, text: str, based: bool
 ) -> None:
     x = _parsed(text)
-    triples = {(r.subject, r.predicate, r.object) for r in x.relations}
+    triples = _triples(x)
     assert (("tissalia", "basedIn", "vierzon") in triples) is based
 
 
@@ -179,9 +180,7 @@ def test_rules_naming_noun_stops_at_a_demonym_after_de(fr_vocab: Vocab) -> None:
 
 def test_rules_an_artefact_of_a_maker_named_with_its_demonym(nlp: object) -> None:
     x = _parsed("Kestrel-2, le modèle du chinois Tavane Labs, arrive en tête du classement Orbis.")
-    assert ("kestrel2", "developedBy", "tavanelabs") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("kestrel2", "developedBy", "tavanelabs") in _triples(x)
     assert _classes(x)["tavanelabs"] == "Company"
 
 
@@ -320,7 +319,7 @@ NAMED_BY_DESCRIPTION = (
 def test_rules_a_description_that_names_a_company_is_that_company(nlp: object) -> None:
     x = _parsed(NAMED_BY_DESCRIPTION)
     # "la start-up de téléconsultation Medivo" is Medivo, not the last company named
-    assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
+    assert _triples(x) == {
         ("helenemorlane", "worksFor", "quorva"),
         ("paulbrun", "founderOf", "medivo"),
     }
@@ -378,7 +377,7 @@ def test_rules_an_opening_participle_relates_the_subject_to_its_complement(nlp: 
     classes = {e.label: e.cls for e in x.entities}
     # "le modèle Kora-3" after the comma names Kora-3: the chips before it are no model
     assert (classes["Tolvane T100"], classes["Kora-3"]) == ("Hardware", "AIModel")
-    assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
+    assert _triples(x) >= {
         ("kora3", "usesHardware", "tolvanet100"),
         # a verb cue of a ranking says so without a rank in its sentence
         ("orvane", "rankedAbove", "quorva"),
@@ -560,7 +559,7 @@ def test_rules_an_appointment_gives_the_title_at_the_organisation_in_focus(nlp: 
         "nomination d'Hélène Varenne au poste de directrice générale. Autre recrue : Rachid "
         "Ouali est nommé directeur financier."
     )
-    assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
+    assert _triples(x) == {
         ("helenevarenne", "ceoOf", "kelvane"),
         ("rachidouali", "worksFor", "kelvane"),
     }
@@ -755,16 +754,12 @@ def test_rules_a_description_prefers_what_the_article_presented_with_its_family(
         "Brindel y a investi 16 millions d'euros. Basée à Tarbes, la jeune pousse emploie 40 "
         "personnes."
     )
-    assert ("kelvane", "basedIn", "tarbes") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("kelvane", "basedIn", "tarbes") in _triples(x)
 
 
 def test_rules_coordinated_subjects_of_a_symmetric_noun_are_related(nlp: object) -> None:
     x = _parsed("Kelvane et Brindel ont noué un partenariat pour intégrer ces capteurs.")
-    assert {(r.subject, r.predicate, r.object) for r in x.relations} == {
-        ("brindel", "partnerOf", "kelvane")
-    }
+    assert _triples(x) == {("brindel", "partnerOf", "kelvane")}
 
 
 def test_rules_a_source_is_not_the_holder_of_the_title_after_it(nlp: object) -> None:
@@ -789,7 +784,7 @@ def test_rules_l_outil_refers_to_a_product(nlp: object) -> None:
         "Kelvane a présenté ce mercredi Ambra, un assistant destiné aux comptables. L'outil "
         "repose sur Tarn-3, un modèle de langage."
     )
-    assert ("tarn3", "powers", "ambra") in {(r.subject, r.predicate, r.object) for r in x.relations}
+    assert ("tarn3", "powers", "ambra") in _triples(x)
 
 
 def test_rules_a_speaker_named_by_a_title_is_the_person_in_focus_with_that_gender(
@@ -861,9 +856,7 @@ def test_rules_a_title_held_at_an_organisation(nlp: object) -> None:
 
 def test_rules_entering_the_capital_is_investing(nlp: object) -> None:
     x = _parsed("Le fonds Tolvane Capital est entré au capital de Brindel en 2021.")
-    assert ("tolvanecapital", "investsIn", "brindel") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("tolvanecapital", "investsIn", "brindel") in _triples(x)
 
 
 @pytest.mark.parametrize(
@@ -970,9 +963,7 @@ def test_rules_a_capitalised_noun_after_a_name_continues_it(nlp: object) -> None
 
 def test_rules_a_headline_kicker_is_no_subject(nlp: object) -> None:
     x = _parsed("Vierzon : Brindel dévoile ses modèles Vortalis-3, entraînés sur des puces Nvidia")
-    assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
-        ("vortalis3", "developedBy", "brindel")
-    }
+    assert _triples(x) >= {("vortalis3", "developedBy", "brindel")}
     assert not [r for r in x.relations if "vierzon" in (r.subject, r.object)]
 
 
@@ -993,9 +984,7 @@ def test_rules_apposed_and_likened_investors_join_the_round(nlp: object) -> None
 @pytest.mark.parametrize("offer", ["une OPA", "une offre publique d'achat"])
 def test_rules_a_takeover_bid_is_an_acquisition(nlp: object, offer: str) -> None:
     x = _parsed(f"Le groupe Brindel a déposé le 6 octobre {offer} sur Vortalis Hydraulique.")
-    assert ("brindel", "acquired", "vortalishydraulique") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("brindel", "acquired", "vortalishydraulique") in _triples(x)
 
 
 def test_rules_a_fund_shortened_is_the_same_fund(nlp: object) -> None:
@@ -1095,9 +1084,10 @@ def test_rules_a_title_before_coordinated_names_is_each_one_s(nlp: object) -> No
         "La fintech Kelvane a été rachetée par le groupe Brindel. Ses deux fondateurs, Julie "
         "Lunel et Marc Ferhat, conservent 10 % du capital."
     )
-    assert {("julielunel", "founderOf", "kelvane"), ("marcferhat", "founderOf", "kelvane")} <= {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert {
+        ("julielunel", "founderOf", "kelvane"),
+        ("marcferhat", "founderOf", "kelvane"),
+    } <= _triples(x)
 
 
 @pytest.mark.parametrize(
@@ -1166,9 +1156,7 @@ def test_rules_a_successor_takes_the_title_of_the_one_replaced(
         "Paul Lunel, directeur général de Brindel depuis 2019, quittera ses fonctions en "
         f"mars. {succession}"
     )
-    assert ("marcferhat", "ceoOf", "brindel") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("marcferhat", "ceoOf", "brindel") in _triples(x)
 
 
 @pytest.mark.parametrize(
@@ -1184,9 +1172,7 @@ def test_rules_a_successor_takes_the_title_of_the_one_replaced(
 )
 def test_rules_a_title_reaches_its_person_and_organisation(nlp: object, text: str) -> None:
     x = _parsed(text)
-    assert ("inesternier", "worksFor", "orvane") in {
-        (r.subject, r.predicate, r.object) for r in x.relations
-    }
+    assert ("inesternier", "worksFor", "orvane") in _triples(x)
 
 
 KICKER = """
@@ -1236,7 +1222,7 @@ def test_rules_a_misread_ranking_verb_ranks_its_subject(
     assert [(f.role("rankedItem"), f.role("leaderboard"), f.value("rank")) for f in rankings] == [
         ("orsa4", leaderboard, 5)
     ]
-    assert {(r.subject, r.predicate, r.object) for r in x.relations} >= {
+    assert _triples(x) >= {
         ("orsa4", "rankedBelow", "talvex2"),
         ("orsa4", "rankedAbove", "kormo3"),
     }
