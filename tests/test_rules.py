@@ -613,12 +613,15 @@ def test_rules_a_relation_that_ended_at_a_year_is_not_stated(
     [
         "La start-up s'appuie sur Kora, le modèle d'Orvane, pour lire les bons de livraison.",
         "Le classement place Kora-3 d'Orvane en troisième position.",
+        # the maker's naming phrase may stand between "de" and its name
+        "Le groupe a choisi Kora-3, le modèle de la société japonaise Orvane.",
+        "Le groupe a choisi Kora-3, le modèle du groupe japonais Orvane.",
     ],
 )
 def test_rules_the_name_after_an_artefacts_de_is_its_maker(nlp: object, text: str) -> None:
     # NER reads such makers as places as often as not
     x = _parsed(text)
-    assert _classes(x)["orvane"] == "Organization"
+    assert _classes(x)["orvane"] in ("Organization", "Company")
     assert [(r.predicate, r.object) for r in x.relations] == [("developedBy", "orvane")]
 
 
@@ -638,6 +641,16 @@ def test_rules_ner_running_a_product_and_its_maker_together_is_split(
     assert [(r.subject, r.predicate, r.object) for r in x.relations] == [
         (product, "developedBy", "tolvane")
     ]
+
+
+@pytest.mark.parametrize("suffix", ["Therapeutics", "Robotique", "Research"])
+def test_rules_an_organisation_suffix_types_a_name_ner_calls_a_place(
+    nlp: object, suffix: str
+) -> None:
+    x = _parsed(f"Sixième, Borak-7B, le petit modèle ouvert de Filane {suffix}, est classé.")
+    maker = f"filane{suffix.lower()}"
+    assert _classes(x)[maker] in ("Organization", "Company")
+    assert ("borak7b", "developedBy", maker) in _triples(x)
 
 
 def test_rules_an_acronym_before_de_stays_in_its_name(nlp: object) -> None:

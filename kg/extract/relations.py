@@ -878,7 +878,6 @@ class _Extractor:
         j = i
         while (
             j < min(len(doc), i + 4)
-            and j not in ctx.token_key
             and doc[j].text[:1].islower()
             and (
                 doc[j].pos_ == "DET"
@@ -901,7 +900,12 @@ class _Extractor:
                 return None
         if j >= len(doc) or not doc[j].text[:1].isupper():
             return None
-        return ctx.mention_after(j, sentence, skip_det=False)
+        named = ctx.mention_after(j, sentence, skip_det=False)
+        # the words presenting the name may be its naming phrase ("la société japonaise X"), but
+        # not a description of another entity
+        if named and any(ctx.token_key.get(k, named[0]) != named[0] for k in range(i, j)):
+            return None
+        return named
 
     def _possessive_before(self, start: int, sentence: int) -> int | None:
         """The possessive determiner of the noun phrase a name is given by: 'son assistant
