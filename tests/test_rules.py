@@ -1407,3 +1407,18 @@ def test_rules_french_place_names_are_no_brand_shape(word: str, toponym: bool) -
 
     assert _is_toponym_shape(word) is toponym
     assert _looks_like_a_brand([word]) is (not toponym)
+
+
+@pytest.mark.parametrize(
+    ("text", "artefact"),
+    [
+        ("Le rival le plus direct reste le Zephyr, la fusée de l'américain Orbitane.", "zephyr"),
+        ("Le laboratoire Kelvane a cédé une licence sur KLV-12, une molécule en phase 2.", "klv12"),
+        ("La puce équipera la Corvette, la berline électrique que Voltane vendra.", "corvette"),
+    ],
+)
+def test_rules_a_rocket_a_drug_or_a_car_is_a_product(
+    nlp: object, text: str, artefact: str
+) -> None:
+    # NER reads a one-word product as a place, and a code as a model
+    assert _classes(_parsed(text))[artefact] == "Product"
