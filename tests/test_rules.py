@@ -616,6 +616,7 @@ def test_rules_a_relation_that_ended_at_a_year_is_not_stated(
         # the maker's naming phrase may stand between "de" and its name
         "Le groupe a choisi Kora-3, le modèle de la société japonaise Orvane.",
         "Le groupe a choisi Kora-3, le modèle du groupe japonais Orvane.",
+        "Le modèle devance Kora-3, d'Orvane, deuxième.",
     ],
 )
 def test_rules_the_name_after_an_artefacts_de_is_its_maker(nlp: object, text: str) -> None:
@@ -1417,8 +1418,14 @@ def test_rules_french_place_names_are_no_brand_shape(word: str, toponym: bool) -
         ("La puce équipera la Corvette, la berline électrique que Voltane vendra.", "corvette"),
     ],
 )
-def test_rules_a_rocket_a_drug_or_a_car_is_a_product(
-    nlp: object, text: str, artefact: str
-) -> None:
+def test_rules_a_rocket_a_drug_or_a_car_is_a_product(nlp: object, text: str, artefact: str) -> None:
     # NER reads a one-word product as a place, and a code as a model
     assert _classes(_parsed(text))[artefact] == "Product"
+
+
+def test_rules_an_artefacts_maker_told_by_its_noun_phrase_is_not_negated(nlp: object) -> None:
+    # the clause denies the evaluation, not who made the model
+    x = _parsed("Kora-3, d'Orvane, n'a en revanche pas été évalué.")
+    assert [(r.subject, r.predicate, r.object, r.modality) for r in x.relations] == [
+        ("kora3", "developedBy", "orvane", "Asserted")
+    ]

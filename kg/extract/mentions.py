@@ -195,6 +195,11 @@ def _is_versioned(words: Iterable[str]) -> bool:
     )
 
 
+def _is_code(word: str) -> bool:
+    """Letters and digits in one word ("Kora-3", "GPT-4o", "70B"), not a year or a number."""
+    return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+
+
 def _is_brand_shape(word: str) -> bool:
     """ALLCAPS ("NEXARA"), CamelCase ("DeepNova", "ByteLab") or capitalised hyphen ("ZEN-E")."""
     if not word[:1].isupper():
@@ -565,6 +570,8 @@ class _Finder:
                 for _, c in self.cues.class_nouns.match(doc, before.i)
             ):
                 votes.append(("Organization", 2.0))  # "Kora-3 de X", "Jade-V de X" too
+            elif before.text == "," and de >= 2 and _is_code(self.word(doc[de - 2])):
+                votes.append(("Organization", 2.0))  # "Kora-3, d'X, n'a pas été évalué"
         # "le toulousain X": a lower-case demonym between a determiner and the name
         if (
             start >= 2

@@ -828,8 +828,17 @@ class _Extractor:
                 continue
             sentence = ctx.sentence[span.start]
             owner = self._owner_after(span.end, sentence, key)
+            # told by a noun phrase, the maker is taken for granted whatever the clause says of
+            # the artefact ("Kora-3, d'Orvane, n'a pas été évalué")
             if owner:
-                self.add(key, "developedBy", owner[0], doc[owner[1]], [doc[owner[1]], *span])
+                self.add(
+                    key,
+                    "developedBy",
+                    owner[0],
+                    doc[owner[1]],
+                    [doc[owner[1]], *span],
+                    modality="Asserted",
+                )
                 continue
             determiner = self._possessive_before(span.start, sentence)
             # "son cluster X" is hardware it owns or runs, not hardware it makes
@@ -844,13 +853,17 @@ class _Extractor:
                     None,
                 )
                 if found:
-                    self.add(key, "developedBy", found, doc[determiner], [*span])
+                    self.add(
+                        key, "developedBy", found, doc[determiner], [*span], modality="Asserted"
+                    )
 
     def _owner_after(self, i: int, sentence: int, key: str) -> tuple[str, int] | None:
         """The organisation of "de Y" right after a name, or closing an apposition after it
         (", un modèle open source de Y")."""
         ctx, doc = self.ctx, self.ctx.doc
-        if doc[i].text == "," and i + 1 < len(doc) and doc[i + 1].pos_ == "DET":
+        if doc[i].text == "," and i + 1 < len(doc) and fold_word(doc[i + 1].text) in DE_FORMS:
+            i += 1  # "Kora-3, d'Orvane, n'a pas été évalué"
+        elif doc[i].text == "," and i + 1 < len(doc) and doc[i + 1].pos_ == "DET":
             j = i + 2
             while j < min(len(doc), i + _APPOSITION_REACH) and ctx.sentence[j] == sentence:
                 if doc[j].pos_ in ("VERB", "AUX", "PUNCT", "PRON"):
