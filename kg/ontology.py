@@ -57,6 +57,9 @@ class ClassInfo:
     quantity_complement_role: str | None = None
     quantity_holder_role: str | None = None
     requires_quantity: bool = False
+    #: ``kg:earlierValueCue``: a word before a second quantity of the fact's sentence that
+    #: gives the fact's value at an earlier time ("30 %, contre 12 % jusqu'ici")
+    earlier_value_cues: tuple[str, ...] = ()
 
     def label(self, lang: str = "fr") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -295,6 +298,7 @@ def load_ontology(lang: str = "fr") -> Ontology:
             quantity_complement_role=_local(graph.value(term, KG.quantityComplementRole)) or None,
             quantity_holder_role=_local(graph.value(term, KG.quantityHolderRole)) or None,
             requires_quantity=bool(graph.value(term, KG.requiresQuantity)),
+            earlier_value_cues=_cues(graph, term, KG.earlierValueCue, lang),
         )
 
     properties: dict[str, PropertyInfo] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from hypothesis import given
@@ -78,6 +79,15 @@ def test_rdf_literals_are_typed_and_labels_tagged() -> None:
     assert g.value(entity_iri("nexaria"), RDFS.label) == Literal("Nexaria", lang="fr")
     assert g.value(entity_iri("borealis"), KG.alias) == Literal("Borealis SA", lang="fr")
     assert violations(g) == []
+
+
+def test_rdf_facts_told_by_one_span_with_other_values_are_two_nodes() -> None:
+    # "détient 20 % de Nexaria, contre 12 % l'an dernier": one span, two stakes
+    x = _extraction()
+    earlier = dataclasses.replace(x.facts[0], values=(("percent", Decimal(12)),))
+    g = to_rdf([dataclasses.replace(x, facts=(*x.facts, earlier))])
+    percents = sorted(float(g.value(f, KG.percent)) for f in g.subjects(RDF.type, KG.Stake))
+    assert percents == [12.0, 20.0]
 
 
 def test_rdf_turtle_round_trips_isomorphically() -> None:

@@ -1429,3 +1429,29 @@ def test_rules_an_artefacts_maker_told_by_its_noun_phrase_is_not_negated(nlp: ob
     assert [(r.subject, r.predicate, r.object, r.modality) for r in x.relations] == [
         ("kora3", "developedBy", "orvane", "Asserted")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "cls", "now", "before"),
+    [
+        (
+            "Kelvane détient désormais 30 % de Tolvane, contre 12 % il y a un an.",
+            "Stake",
+            (("percent", Decimal(30)),),
+            (("percent", Decimal(12)),),
+        ),
+        (
+            "La transaction valorise Tolvane à 2,4 Md€, contre 1,5 Md€ lors de sa dernière levée.",
+            "Valuation",
+            (("amount", Decimal(2_400_000_000)), ("currency", "EUR")),
+            (("amount", Decimal(1_500_000_000)), ("currency", "EUR")),
+        ),
+    ],
+)
+def test_rules_a_value_after_contre_is_the_facts_earlier_value(
+    nlp: object, text: str, cls: str, now: tuple, before: tuple
+) -> None:
+    x = _parsed(text)
+    facts = [f for f in x.facts if f.cls == cls]
+    assert [f.values for f in facts] == [now, before]
+    assert facts[0].roles == facts[1].roles

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from spacy.tokens import Doc, Token
@@ -266,6 +266,7 @@ class _FactFinder:
         facts = [self.build(d) for d in ordered]
         facts = holder_facts(ctx, facts, triggered, _quantity_values, self.names_subject_role)
         facts = join_rounds(facts, refers_back=lambda s: self.refers_back("FundingRound", s))
+        facts = earlier_values(facts, ctx)
         return _merge_repeats(facts, self.functional, self.ctx.onto)
 
     def remember(self, cls: str, sentence: int, roles: list[tuple[str, str]]) -> None:
@@ -824,6 +825,41 @@ def continue_roles(facts: list[Fact], ctx: Context, reach: int = 3) -> list[Fact
 def find_facts(ctx: Context) -> list[Fact]:
     """N-ary facts (all fact classes but quotations) triggered by the ontology's cues."""
     return _FactFinder(ctx).find()
+
+
+#: the value roles a quantity of each kind fills, replaced together by an earlier value
+_VALUE_ROLES = {"percent": {"percent", "percentMin", "percentMax"}, "money": {"amount", "currency"}}
+
+
+def earlier_values(facts: list[Fact], ctx: Context) -> list[Fact]:
+    """'porte sa participation à 30 %, contre 12 % jusqu'ici': a quantity after a class's
+    ``kg:earlierValueCue`` gives the fact again, with that value and no date."""
+    out = list(facts)
+    told = {(f.evidence.sentence, f.values) for f in facts}
+    for fact in facts:
+        info = ctx.onto.classes[fact.cls]
+        if not info.earlier_value_cues:
+            continue
+        for q in ctx.quantities_in(fact.evidence.sentence):
+            replaced = _VALUE_ROLES.get(q.kind, set())
+            values = _quantity_values(q, info.quantity_roles)
+            if not values or not any(r in replaced for r, _ in fact.values):
+                continue  # the fact has no value of this kind to be compared with
+            before = fold_word(ctx.text[max(0, q.start - 20) : q.start]).split()
+            if not before or before[-1] not in info.earlier_value_cues:
+                continue
+            kept = tuple((r, v) for r, v in fact.values if r not in replaced and r != "date")
+            earlier = tuple(sorted(kept + tuple(values), key=lambda rv: rv[0]))
+            if set(values) <= set(fact.values) or (fact.evidence.sentence, earlier) in told:
+                continue
+            told.add((fact.evidence.sentence, earlier))
+            evidence = Evidence(
+                sentence=fact.evidence.sentence,
+                start=min(fact.evidence.start, q.start),
+                end=max(fact.evidence.end, q.end),
+            )
+            out.append(replace(fact, values=earlier, evidence=evidence))
+    return out
 
 
 def _introducer(ctx: Context, start: int, sentence: int) -> list[str]:
