@@ -44,7 +44,16 @@ def test_quantities_percent_and_ranges(
     assert (q.kind, q.low, q.high, q.value) == ("percent", low, high, value)
 
 
-@pytest.mark.parametrize(("text", "rank"), [("treizième mondial", 13), ("classé 3e", 3)])
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [
+        ("treizième mondial", 13),
+        ("classé 3e", 3),
+        # the rank it leaves is no rank it holds
+        ("grimpe de la cinquième à la deuxième place", 2),
+        ("recule du 3e au 9e rang", 9),
+    ],
+)
 def test_quantities_ranks(text: str, rank: int) -> None:
     (q,) = find_quantities(text)
     assert (q.kind, q.value) == ("rank", Decimal(rank))

@@ -270,8 +270,8 @@ class _Finder:
             split = self._maker_split(start, end)
             if split is not None:
                 # the parts are an artefact and its maker: NER's label was for the whole
-                yield start, split, []
-                yield split + 1, end, []
+                yield start, split[0], []
+                yield split[1], end, []
                 continue
             yield start, end, [("ner:" + c, w) for c, w in self._ner_votes(label, start, end)]
 
@@ -291,14 +291,26 @@ class _Finder:
             )
         )
 
-    def _maker_split(self, start: int, end: int) -> int | None:
-        """ "Jade-V de Longqi", "Kora-3 de Nexaria": NER ran a product code and its maker into
-        one name. The index of the "de" between them, when the words before it are shaped
-        like a product (a digit, a brand shape) and a capitalised word follows it."""
+    def _maker_split(self, start: int, end: int) -> tuple[int, int] | None:
+        """ "Jade-V de Longqi", "Kora-3 de l'américain Nexaria": NER ran a product code and
+        its maker into one name. The index of the "de" between them and of the maker's first
+        word, when the words before it are shaped like a product (a digit, a brand shape) and
+        a capitalised word follows it, past a demonym and its determiner."""
         doc = self.doc
         for j in range(start + 1, end - 1):
-            if doc[j].text in DE_FORMS and _is_titlecase_word(self.word(doc[j + 1])):
-                return j if _is_versioned(map(self.word, doc[start:j])) else None
+            if doc[j].text not in DE_FORMS:
+                continue
+            k = j + 1
+            if (
+                k < end - 1
+                and doc[k].pos_ == "DET"
+                and is_demonym(doc[k + 1], self.lex.demonym_endings)
+            ):
+                k += 1
+            if k < end - 1 and is_demonym(doc[k], self.lex.demonym_endings):
+                k += 1
+            if _is_titlecase_word(self.word(doc[k])):
+                return (j, k) if _is_versioned(map(self.word, doc[start:j])) else None
         return None
 
     def _name_continued(self, end: int, ent_starts: set[int]) -> int:

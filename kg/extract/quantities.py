@@ -90,6 +90,9 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         "percent": re.compile(rf"(?<![\w,.])(?P<num>{_NUMBER})\s*(?:%|pour\s?cent\b)"),
         "rank_word": re.compile(rf"(?<!\w)(?P<word>{ordinals})(?!\w)", re.IGNORECASE),
         "rank_number": re.compile(r"(?<!\w)(?P<num>\d{1,4})(?:e|er|ère|re|ème|eme)(?!\w)"),
+        # "grimpe de la cinquième à la deuxième place": the rank it leaves is no rank it holds
+        "rank_left": re.compile(r"(?:\bde\s+la|\bdu)\s+$", re.IGNORECASE),
+        "rank_reached": re.compile(r"\s+(?:à\s+la|au)\s+\S", re.IGNORECASE),
         "date_full": re.compile(
             rf"(?<!\w)(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{months})(?:\s+(?P<year>\d{{4}}))?(?!\w)",
             re.IGNORECASE,
@@ -166,10 +169,12 @@ def find_quantities(
         except ValueError:
             continue
         add(Quantity("date", m.start(), m.end(), date=date))
-    for m in pats["rank_word"].finditer(text):
-        add(Quantity("rank", m.start(), m.end(), value=Decimal(lex.ordinals[m["word"].lower()])))
-    for m in pats["rank_number"].finditer(text):
-        add(Quantity("rank", m.start(), m.end(), value=Decimal(m["num"])))
+    for m in [*pats["rank_word"].finditer(text), *pats["rank_number"].finditer(text)]:
+        left = pats["rank_left"].search(text, max(0, m.start() - 8), m.start())
+        if left and pats["rank_reached"].match(text, m.end()):
+            continue
+        value = lex.ordinals[m["word"].lower()] if m.re is pats["rank_word"] else m["num"]
+        add(Quantity("rank", m.start(), m.end(), value=Decimal(value)))
     if anchor is not None:
         for m in pats["weekday"].finditer(text):
             date = _resolve_weekday(lex.weekdays[m["weekday"].lower()], anchor)
