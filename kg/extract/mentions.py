@@ -905,6 +905,21 @@ class _Finder:
         opening = self.doc[self.doc[i].sent.start : i]
         return bool(opening) and not any("Fin" in t.morph.get("VerbForm") for t in opening)
 
+    def after_opening_participle(self, start: int, end: int) -> bool:
+        """'Établi à Valenciennes, X, qui fabrique ..., compte': the name after the comma that
+        closes a sentence-opening participle phrase, followed by its relative clause or its
+        verb, is the subject however the parser hung it (such sentences often break it)."""
+        doc = self.doc
+        if not (self._after_fronted_participle(start) and self._in_opening_phrase(start - 1)):
+            return False
+        nxt = doc[end] if end < len(doc) else None
+        if nxt is not None and nxt.text == "," and end + 1 < len(doc):
+            nxt = doc[end + 1] if fold_word(doc[end + 1].text) == "qui" else None
+        return nxt is not None and (
+            fold_word(nxt.text) == "qui"
+            or (nxt.pos_ in ("VERB", "AUX") and "Fin" in nxt.morph.get("VerbForm"))
+        )
+
     def _after_fronted_participle(self, i: int) -> bool:
         """Token ``i`` follows the comma that closes a sentence-opening participle phrase
         ("Fondée en 2020 par A et B, deux anciens de X, la start-up ...")."""
@@ -979,10 +994,14 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
         cited = finder.cited(head, noun)
         char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         taken.update(range(start, end))
-        subject = any(
-            t.dep_ in ("nsubj", "nsubj:pass") and not colon_between(t, t.head)
-            for t in conjuncts_up(head)
-        ) or _naming_subject(doc, start, noun)
+        subject = (
+            any(
+                t.dep_ in ("nsubj", "nsubj:pass") and not colon_between(t, t.head)
+                for t in conjuncts_up(head)
+            )
+            or _naming_subject(doc, start, noun)
+            or finder.after_opening_participle(start, end)
+        )
         if subject and head.head.pos_ == "VERB" and not all_votes:
             # "Bpifrance apporte 18 M€": what acts in business news is rarely a place, and
             # NER's guess is all there is

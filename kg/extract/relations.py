@@ -624,10 +624,11 @@ class _Extractor:
         for s in (sentence, sentence - 1):
             for key in ctx.subjects_by_sentence.get(s, []):
                 first = ctx.first_token(key, s)
+                # with the roles played so far: NER reads many companies as places
                 if (
                     first is not None
                     and (s < sentence or first < i)
-                    and ctx.onto.is_a(ctx.classes[key][0], "Organization")
+                    and ctx.onto.is_a(ctx.class_now(key)[0], "Organization")
                 ):
                     return key
         return None
