@@ -34,6 +34,13 @@ def test_holders_every_item_of_a_sentence_gets_its_rank(nlp: object) -> None:
     }
 
 
+def test_holders_ranks_listed_respectively_go_to_the_names_listed_before(nlp: object) -> None:
+    assert _ranks(
+        "Dans le classement Talos, Kelvane arrive premier, devant Orvane et Tolvane, "
+        "respectivement deuxième et troisième."
+    ) == {("kelvane", "talos", 1), ("orvane", "talos", 2), ("tolvane", "talos", 3)}
+
+
 def test_holders_the_item_ranked_is_the_artefact_not_its_maker(nlp: object) -> None:
     # "X de Y, désormais deuxième": the apposition ranks X; "(3e)" ranks the name before it
     assert _ranks(

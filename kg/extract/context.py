@@ -67,6 +67,10 @@ def _is_finite(tok: Token) -> bool:
 
 #: Clitics that may stand between a subject and its verb ("X en possède 25 %", "X y investit")
 _CLITICS = frozenset({"en", "y"})
+#: The word that pairs coordinated names with coordinated quantities, in order, and what may
+#: stand between the quantities of its list: "respectivement 38 %, 22 % et 25 %"
+_RESPECTIVELY = frozenset({"respectivement"})
+_LIST_GAP = re.compile(r"\s*(?:,|et|,\s*et)?\s*")
 
 
 class Context:
@@ -660,6 +664,25 @@ class Context:
     def quantities_in(self, sentence: int, kind: str | None = None) -> list[Quantity]:
         """Quantities of the sentence (of one ``kind``, or all), located once per document."""
         return [q for q in self._by_sentence.get(sentence, []) if kind is None or q.kind == kind]
+
+    def respectively(self, sentence: int) -> tuple[Token, list[Quantity]] | None:
+        """'respectivement 38 % et 22 %', 'respectivement deuxième et troisième': the marker
+        of the sentence and the quantities listed right after it (not a later clause's)."""
+        marker = next(
+            (t for t in self.sentence_tokens(sentence) if fold_word(t.text) in _RESPECTIVELY),
+            None,
+        )
+        if marker is None:
+            return None
+        listed, end = [], marker.idx + len(marker)
+        for q in self.quantities_in(sentence):
+            if q.start < end:
+                continue
+            if not _LIST_GAP.fullmatch(self.text[end : q.start]):
+                break
+            listed.append(q)
+            end = q.end
+        return marker, listed
 
     def sentence_at(self, char: int) -> int:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")

@@ -168,10 +168,6 @@ _QUALIFYING_DETERMINERS = frozenset({"un", "une", "son", "sa", "leur", "notre", 
 #: Relative pronouns of "se joindre à": "un tour ..., auquel le fonds X s'est joint".
 _DATIVE_RELATIVES = frozenset({"auquel", "auxquels", "auxquelles", "laquelle"})
 _RELATIVE_REACH = 8  # tokens from such a pronoun to its clause's verb
-#: The word that pairs coordinated subjects with coordinated quantities, in order.
-_RESPECTIVELY = frozenset({"respectivement"})
-#: What may stand between the quantities of a list: "38 %, 22 % et 25 %"
-_LIST_GAP = re.compile(r"\s*(?:,|et|,\s*et)?\s*")
 
 
 class _FactFinder:
@@ -421,23 +417,15 @@ class _FactFinder:
         role = info.subject_role
         if tok.pos_ not in ("VERB", "AUX") or role not in self.functional:
             return []
-        words = ctx.sentence_tokens(sentence)
-        marker = next((t for t in words if fold_word(t.text) in _RESPECTIVELY), None)
-        if marker is None:
+        found = ctx.respectively(sentence)
+        if found is None:
             return []
         subs = ctx.subject_keys(tok)
-        # the quantities listed right after the marker: "respectivement 38 % et 22 %" (not a
-        # later clause's "tandis que X en possédait 25 %")
-        shares, end = [], marker.idx + len(marker)
-        for q in ctx.quantities_in(sentence):
-            if q.start < end or q.value is None:
-                continue
-            if not _LIST_GAP.fullmatch(ctx.text[end : q.start]):
-                break
-            values = _quantity_values(q, info.quantity_roles)
-            if values:
-                shares.append(values)
-            end = q.end
+        shares = [
+            values
+            for q in found[1]
+            if q.value is not None and (values := _quantity_values(q, info.quantity_roles))
+        ]
         if len(subs) < 2 or len(subs) != len(shares):
             return []
         others = [(r, k) for r, k in roles if r != role and k not in subs]

@@ -54,6 +54,9 @@ class _Holders:
         first, end = span.start, span.end
         if first > 0 and doc[first - 1].text == "(" and end < len(doc) and doc[end].text == ")":
             return self.item_before(first - 1, sentence)  # "Z (3e)"
+        listed = self.respective(q, sentence)
+        if listed is not None:
+            return listed  # "devant Y et Z, respectivement deuxième et troisième"
         place = end < len(doc) and fold_word(doc[end].text) in self.place_nouns
         if not place and qualifies_a_noun(span):
             return None
@@ -86,6 +89,28 @@ class _Holders:
             if keys:
                 return self.item(keys[0], sentence)
         return self.subject_left(start, sentence)
+
+    def respective(self, q: Quantity, sentence: int) -> str | None:
+        """'devant Y et Z, respectivement deuxième et troisième': the n-th quantity of the list
+        after "respectivement" is said of the n-th name of the list before it."""
+        ctx, doc = self.ctx, self.doc
+        found = ctx.respectively(sentence)
+        if found is None or q not in found[1]:
+            return None
+        marker, listed = found
+        n = [x for x in listed if x.kind == q.kind].index(q)
+        names: list[str] = []
+        j = marker.i - 1
+        while j >= 0 and ctx.sentence[j] == sentence:
+            key = ctx.token_key.get(j)
+            if key is not None:
+                if not names or names[-1] != key:
+                    names.append(key)
+            elif doc[j].text not in (",", "et"):
+                break
+            j -= 1
+        names.reverse()
+        return self.item(names[n], sentence) if n < len(names) else None
 
     def board_after(self, q: Quantity) -> str | None:
         """'à la 4e place du Top500', 'au quatrième rang mondial du X': the name "de"
