@@ -1484,3 +1484,8 @@ def test_rules_the_name_after_an_opening_participle_phrase_is_the_subject(nlp: o
         "investisseur », a réagi son directeur général, Paul Vidrac."
     )
     assert [t for t in _triples(x) if t[1] == "ceoOf"] == [("paulvidrac", "ceoOf", "kelvane")]
+
+
+def test_rules_a_capitalised_word_a_cue_noun_introduces_is_a_name_ner_missed(nlp: object) -> None:
+    x = _parsed("Suivent Brixa, quatrième, et la start-up nantaise Brovane, cinquième.")
+    assert _classes(x)["brovane"] == "Company"

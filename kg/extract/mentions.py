@@ -345,6 +345,22 @@ class _Finder:
             ):
                 yield *self._extend(tok.i, tok.i + 1), []
 
+    def from_cue_nouns(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
+        """'la start-up nantaise Solvane': a capitalised word inside a sentence that a cue noun
+        introduces is a name, when NER missed it (its class is the cue's, voted later)."""
+        doc = self.doc
+        for tok in tokens(doc):
+            if (
+                tok.i in self.first_of_sentence
+                or tok.ent_type_
+                or tok.pos_ not in ("PROPN", "NOUN", "X")
+                or not _is_titlecase_word(self.word(tok))
+                or fold_word(tok.text) in self.not_names
+                or naming_noun(doc, tok.i, self.is_naming_cue, self.lex.demonym_endings) is None
+            ):
+                continue
+            yield *self._extend(tok.i, tok.i + 1), []
+
     def repeats(
         self, spans: list[tuple[int, int, list[tuple[str, float]]]]
     ) -> list[tuple[int, int, list[tuple[str, float]]]]:
@@ -944,7 +960,9 @@ def _merge_overlaps(
 def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[Mention]:
     """Names and descriptions in ``doc`` (parsed from ``text``), sorted by position."""
     finder = _Finder(doc, text, build_cues(onto), lex)
-    candidates = _merge_overlaps([*finder.from_ner(), *finder.from_shapes()])
+    candidates = _merge_overlaps(
+        [*finder.from_ner(), *finder.from_shapes(), *finder.from_cue_nouns()]
+    )
     candidates = [
         (s, e, v)
         for s, e, v in candidates
