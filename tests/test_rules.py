@@ -955,8 +955,13 @@ def test_rules_a_relation_read_past_the_parse(nlp: object, text: str, triple: tu
             "équipe plus de 12 000 immeubles.",
             {"julielunel", "marcferhat", "brindel"},
         ),
+        # technologies
+        (
+            "Brindel, spécialiste de l'impression 3D métallique, déploie la 5G à Lyon.",
+            {"brindel", "lyon"},
+        ),
     ],
-    ids=["acronyms-and-units", "opening-participle"],
+    ids=["acronyms-and-units", "opening-participle", "technologies"],
 )
 def test_rules_words_that_name_no_entity(nlp: object, text: str, keys: set[str]) -> None:
     assert {e.key for e in _parsed(text).entities} == keys
