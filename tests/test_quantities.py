@@ -130,3 +130,15 @@ def test_quantities_two_signed_percents_are_two_shares_not_a_range() -> None:
 )
 def test_quantities_an_amount_of_revenue_is_a_measure(text: str, kinds: list[str]) -> None:
     assert [q.kind for q in find_quantities(text)] == kinds
+
+
+def test_quantities_an_amount_whose_currency_is_left_out_takes_the_one_before() -> None:
+    text = (
+        "Bpifrance apporte 18 millions d'euros, le fonds X 8 millions et Y 4 millions. Elle "
+        "compte 2 millions d'utilisateurs. Ses 3 millions ont été investis."
+    )
+    assert [(q.kind, q.value, q.unit) for q in find_quantities(text)] == [
+        ("money", Decimal(18_000_000), "EUR"),
+        ("money", Decimal(8_000_000), "EUR"),
+        ("money", Decimal(4_000_000), "EUR"),
+    ]

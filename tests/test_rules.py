@@ -221,6 +221,31 @@ def test_rules_join_rounds_folds_a_round_told_again() -> None:
     assert join_rounds([round_, joined_in], refers_back=lambda s: False) == [round_, joined_in]
 
 
+def test_rules_join_rounds_an_investors_share_makes_it_an_investor_of_the_round() -> None:
+    # "Kelvane lève 25 M€, menés par Partech. Bpifrance y participe à hauteur de 5 M€."
+    eur = (("currency", "EUR"),)
+    round_ = _fact(
+        "FundingRound",
+        0,
+        (("investee", "kelvane"), ("leadInvestor", "partech")),
+        (("amount", Decimal(25_000_000)), *eur),
+    )
+    share = _fact(
+        "Investment",
+        1,
+        (("investor", "bpifrance"), ("investee", "kelvane")),
+        (("amount", Decimal(5_000_000)), *eur),
+    )
+    joined = join_rounds([round_, share])
+    assert joined[0].roles == (*round_.roles, ("investor", "bpifrance"))
+    assert joined[1] == share  # the share stays an investment of its own
+    # more than the round, or into another company: no share of it
+    bigger = _fact("Investment", 1, share.roles, (("amount", Decimal(40_000_000)), *eur))
+    elsewhere = _fact("Investment", 1, (("investor", "bpifrance"), ("investee", "orvane")))
+    assert join_rounds([round_, bigger])[0] == round_
+    assert join_rounds([round_, elsewhere])[0] == round_
+
+
 def test_rules_rankings_carry_their_leaderboard_forward() -> None:
     ctx = SimpleNamespace(onto=load_ontology())
     first = _fact("Ranking", 1, (("leaderboard", "top500"), ("rankedItem", "jupiter")))
@@ -1387,7 +1412,7 @@ def test_rules_a_subject_that_only_ner_calls_a_place_is_no_place(
 ) -> None:
     table = f"""
 Norvane   PROPN {dep:9} 1  Norvane    B-LOC
-apporte   VERB  ROOT      1  apporter   _
+dépense   VERB  ROOT      1  dépenser   _
 18        NUM   nummod    3  18         _
 millions  NOUN  obj       1  million    _
 .         PUNCT punct     1  .          _
@@ -1494,3 +1519,36 @@ def test_rules_the_name_after_an_opening_participle_phrase_is_the_subject(nlp: o
 def test_rules_a_capitalised_word_a_cue_noun_introduces_is_a_name_ner_missed(nlp: object) -> None:
     x = _parsed("Suivent Brixa, quatrième, et la start-up nantaise Brovane, cinquième.")
     assert _classes(x)["brovane"] == "Company"
+
+
+def test_rules_a_value_after_contre_is_no_value_of_the_facts_told_now(nlp: object) -> None:
+    # "1,1 milliard", its currency left out, is the earlier valuation, not the round's amount
+    x = _parsed(
+        "Kelvane prépare une levée de fonds de 400 millions d'euros. Le tour de table, mené "
+        "par le fonds Merlane Capital, valorise l'entreprise à 2,5 Md€, contre 1,1 milliard "
+        "lors de son précédent financement."
+    )
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert round_.roles == (("investee", "kelvane"), ("leadInvestor", "merlanecapital"))
+    assert round_.value("amount") == Decimal(400_000_000)
+    assert [f.value("amount") for f in x.facts if f.cls == "Valuation"] == [
+        Decimal(2_500_000_000),
+        Decimal(1_100_000_000),
+    ]
+
+
+def test_rules_an_investor_brings_an_amount(nlp: object) -> None:
+    # "Bpifrance 8 millions": the amount after a name is none of it
+    x = _parsed(
+        "Kelvane a levé 30 millions d'euros. Bpifrance apporte 18 millions d'euros, Orvane "
+        "Capital 8 millions et Tolvane 4 millions."
+    )
+    assert {"bpifrance", "orvanecapital", "tolvane"} <= set(_classes(x))
+    investments = {
+        (f.role("investor"), f.role("investee"), f.value("amount"))
+        for f in x.facts
+        if f.cls == "Investment"
+    }
+    assert ("bpifrance", "kelvane", Decimal(18_000_000)) in investments
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert ("investor", "bpifrance") in round_.roles  # its share makes it the round's investor

@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import TypeVar
 
 from spacy.tokens import Doc, Token
@@ -72,6 +73,9 @@ class _FactCues:
             (c, info.name) for info in self.classes for c in info.inverse_verb_cues
         )
         self.functional = frozenset(p.name for p in onto.properties.values() if p.functional)
+        self.earlier = frozenset(
+            fold_word(cue) for info in self.classes for cue in info.earlier_value_cues
+        )
         self.role_preps: dict[str, CueIndex] = {}
         self.role_verbs: dict[str, CueIndex] = {}
         for info in self.classes:
@@ -179,6 +183,7 @@ class _FactFinder:
         self.role_verbs = cues.role_verbs
         self.anaphoric = cues.anaphoric
         self.comparing = cues.comparing
+        self.earlier_cues = cues.earlier
 
     def complement(self, trigger: Token, cls: str) -> list[str]:
         """Entities the trigger takes as complement: syntactic objects, else the next name
@@ -348,7 +353,11 @@ class _FactFinder:
         used_kinds: set[str] = set()
         complement = holder = None
         for q in quantities:
-            if not self.nearest_trigger(q, tok.idx, cls, sentence) or self.ordinal_of_noun(q):
+            if (
+                not self.nearest_trigger(q, tok.idx, cls, sentence)
+                or self.ordinal_of_noun(q)
+                or self.earlier(q)
+            ):
                 continue
             pairs = _quantity_values(q, info.quantity_roles) if q.kind not in used_kinds else []
             if pairs:
@@ -514,6 +523,12 @@ class _FactFinder:
             ):
                 return None
         return None
+
+    def earlier(self, q: Quantity) -> bool:
+        """'2,5 Md€, contre 1,1 milliard lors de son précédent tour': a quantity after a
+        ``kg:earlierValueCue`` is what something was, no fact's value now."""
+        before = fold_word(self.ctx.text[max(0, q.start - 20) : q.start]).split()
+        return bool(before) and before[-1] in self.earlier_cues
 
     def ordinal_of_noun(self, q: Quantity) -> bool:
         """'une première démonstration', 'son premier client': after an indefinite or
@@ -775,8 +790,44 @@ def join_rounds(
                     kept.cls, kept.roles + new_roles, kept.values, kept.evidence, kept.modality
                 )
                 continue
+        if fact.cls == "Investment" and fact.value("amount") and fact.role("investee"):
+            # "Bpifrance y participe à hauteur de 1,5 M€": an investor's share of the round
+            # just told is an investment of its own, and makes it one of the round's investors
+            share = next(
+                (
+                    i
+                    for i in range(len(out) - 1, -1, -1)
+                    if out[i].cls == "FundingRound"
+                    and 0 <= fact.evidence.sentence - out[i].evidence.sentence <= reach
+                    and out[i].role("investee") == fact.role("investee")
+                    and out[i].modality == fact.modality
+                    and _share_of(fact, out[i])
+                ),
+                None,
+            )
+            if share is not None:
+                kept = out[share]
+                joining = tuple(
+                    ("investor", key)
+                    for role, key in fact.roles
+                    if role == "investor" and not any(k == key for _, k in kept.roles)
+                )
+                out[share] = replace(kept, roles=kept.roles + joining)
         out.append(fact)
     return out
+
+
+def _share_of(investment: Fact, round_: Fact) -> bool:
+    """The investment's amount is a part of the round's, in its currency, on its date."""
+    amount, total = investment.value("amount"), round_.value("amount")
+    date = investment.value("date")
+    return (
+        isinstance(amount, Decimal)
+        and isinstance(total, Decimal)
+        and amount < total
+        and investment.value("currency") == round_.value("currency")
+        and (date is None or date == round_.value("date"))
+    )
 
 
 def continue_roles(facts: list[Fact], ctx: Context, reach: int = 3) -> list[Fact]:

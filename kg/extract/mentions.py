@@ -429,6 +429,12 @@ class _Finder:
                 if word.isalpha() and word.islower() and word not in _NAME_CONNECTORS:
                     end = j
                     break
+        # "Bpifrance 8 millions": an amount after a name is none of it
+        for j in range(start + 1, end):
+            after = self.word(doc[j + 1]) if j + 1 < len(doc) else ""
+            if doc[j].like_num and self._measures(after):
+                end = j
+                break
         # no name ends on a lower-case preposition, determiner, verb or rank ("Brindel en tête
         # du", "Kora-3 troisième", "Changement de cap" cut to "Changement de" above, "X boucle")
         while end > start + 1 and (
@@ -454,7 +460,10 @@ class _Finder:
         if end < len(doc) and self.sentence[end] == sentence and doc[end - 1].whitespace_:
             nxt = self.word(doc[end])
             after = doc[end + 1] if end + 1 < len(doc) else None
-            is_version = nxt.isdigit() and len(nxt) <= 2 and not (after and after.text in ("%",))
+            # not an amount: "Bpifrance 8 millions", "Orvane 12 %"
+            is_version = (
+                nxt.isdigit() and len(nxt) <= 2 and not (after and self._measures(self.word(after)))
+            )
             is_suffix = (
                 _is_titlecase_word(nxt)
                 and doc[end].pos_ in ("PROPN", "NOUN", "ADJ", "X")
@@ -465,6 +474,17 @@ class _Finder:
             if is_version or is_suffix:
                 end += 1
         return start, end
+
+    def _measures(self, word: str) -> bool:
+        """A word that makes the number before it an amount: a unit, a scale, a currency."""
+        return (
+            word == "%"
+            or word in self.lex.scales
+            or word.lower() in self.lex.scales
+            or word in self.lex.currencies
+            or word[:1] in self.lex.currencies  # "M€" after a scale letter: "8 M€"
+            or word[1:2] in self.lex.currencies
+        )
 
     def _ner_votes(self, label: str, start: int, end: int) -> list[tuple[str, float]]:
         words = [self.word(t) for t in self.doc[start:end]]

@@ -38,6 +38,7 @@ class Quantity:
 
 
 _MEASURE_REACH = 60  # characters before an amount where the noun it measures may stand
+_SENTENCE_END = re.compile(r"[.!?;]\s")
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
 
@@ -72,6 +73,11 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         "money": re.compile(
             rf"(?<![\w,.])(?P<num>{_NUMBER})\s*(?:(?P<scale>{scales}){end}\.?\s*)?"
             rf"(?:(?:de|d['’])\s*)?(?P<cur>{currencies}){end}"
+        ),
+        # "Bpifrance apporte 18 millions d'euros, le fonds X 8 millions": a scaled number with
+        # its currency left out, after an amount of the same sentence
+        "money_elided": re.compile(
+            rf"(?<![\w,.])(?P<num>{_NUMBER})\s*(?P<scale>{scales}){end}(?!\s*(?:de|d['’]))"
         ),
         "money_prefix": re.compile(
             rf"(?P<cur>[$€£])\s?(?P<num>{_NUMBER})\s*(?:(?P<scale>{scales}){end})?"
@@ -143,14 +149,23 @@ def find_quantities(
             taken.append((quantity.start, quantity.end))
             found.append(quantity)
 
-    for m in [*pats["money"].finditer(text), *pats["money_prefix"].finditer(text)]:
-        money = _money(m, lex)
+    def add_money(money: Quantity) -> None:
         if pats["measure_after"].match(text, money.end) or pats["measure_before"].search(
             text, max(0, money.start - _MEASURE_REACH), money.start
         ):
             # "180 millions d'euros de chiffre d'affaires": a measure, no deal's amount
             money = dataclasses.replace(money, kind="measure")
         add(money)
+
+    for m in [*pats["money"].finditer(text), *pats["money_prefix"].finditer(text)]:
+        add_money(_money(m, lex))
+    for m in pats["money_elided"].finditer(text):
+        told = [q for q in found if q.kind in ("money", "measure") and q.end <= m.start()]
+        if told and not _SENTENCE_END.search(text, told[-1].end, m.start()):
+            value = parse_number(m["num"]) * Decimal(10) ** lex.scales[m["scale"]]
+            add_money(
+                Quantity("money", m.start(), m.end(), value=Decimal(int(value)), unit=told[-1].unit)
+            )
     for m in pats["percent_range"].finditer(text):
         low, high = parse_number(m["low"]), parse_number(m["high"])
         # "respectivement 16 % et 11 %" is two shares, not a range: a range rises, and two
