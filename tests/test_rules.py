@@ -1552,3 +1552,10 @@ def test_rules_an_investor_brings_an_amount(nlp: object) -> None:
     assert ("bpifrance", "kelvane", Decimal(18_000_000)) in investments
     (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
     assert ("investor", "bpifrance") in round_.roles  # its share makes it the round's investor
+
+
+def test_rules_a_levee_is_a_funding_round(nlp: object) -> None:
+    x = _parsed("Kelvane préparerait une levée de 40 millions d'euros.")
+    assert [(f.cls, f.role("investee"), f.value("amount"), f.modality) for f in x.facts] == [
+        ("FundingRound", "kelvane", Decimal(40_000_000), "Reported")
+    ]
