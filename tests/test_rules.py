@@ -1559,3 +1559,17 @@ def test_rules_a_levee_is_a_funding_round(nlp: object) -> None:
     assert [(f.cls, f.role("investee"), f.value("amount"), f.modality) for f in x.facts] == [
         ("FundingRound", "kelvane", Decimal(40_000_000), "Reported")
     ]
+
+
+def test_rules_investors_joining_the_lead_each_after_par(nlp: object) -> None:
+    x = _parsed(
+        "La start-up Kestrane a levé 25 millions d'euros. Le tour a été mené par Partech, "
+        "rejoint par le fonds américain Brightwood Ventures, par Bpifrance et par le groupe "
+        "japonais Hoshina."
+    )
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    assert [k for r, k in round_.roles if r == "investor"] == [
+        "brightwoodventures",
+        "bpifrance",
+        "hoshina",
+    ]

@@ -67,6 +67,7 @@ def _is_finite(tok: Token) -> bool:
 
 #: Clitics that may stand between a subject and its verb ("X en possède 25 %", "X y investit")
 _CLITICS = frozenset({"en", "y"})
+_REPEATED_LINKS = DE_FORMS | {"par"}
 #: The word that pairs coordinated names with coordinated quantities, in order, and what may
 #: stand between the quantities of its list: "respectivement 38 %, 22 % et 25 %"
 _RESPECTIVELY = frozenset({"respectivement"})
@@ -322,7 +323,7 @@ class Context:
     ) -> tuple[list[str], int]:
         """The name ``found`` (its entity and last token) and the names coordinated after it
         by a comma or "et", before token ``end``: "A, B et le britannique C" (also "de A et de
-        B", if ``of_links``); and the token after the last of them."""
+        B", "par A et par B", if ``of_links``); and the token after the last of them."""
         doc, keys = self.doc, []
         after = found[1] + 1 if found else -1
         while found:
@@ -333,8 +334,8 @@ class Context:
             if end is not None and after >= end:
                 break
             nxt = after + 1
-            if of_links and nxt < len(doc) and fold_word(doc[nxt].text) in DE_FORMS:
-                nxt += 1  # "auprès de X et de Y"
+            if of_links and nxt < len(doc) and fold_word(doc[nxt].text) in _REPEATED_LINKS:
+                nxt += 1  # "auprès de X et de Y", "rejoint par X, par Y et par Z"
             found = self.described_name_after(nxt, sentence, end=end)
         return keys, after
 
