@@ -62,6 +62,12 @@ def _triples(x: Extraction) -> set[tuple[str, str, str]]:
     return {(r.subject, r.predicate, r.object) for r in x.relations}
 
 
+def _round(x: Extraction) -> Fact:
+    """The one funding round of an extraction."""
+    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    return round_
+
+
 def _relations(vocab: Vocab, table: str) -> set[tuple[str, str, str]]:
     doc = make_doc(vocab, table)
     return _triples(extract(Document(doc_id="t", text=doc.text), doc))
@@ -471,7 +477,7 @@ ROUND_TOLD_AGAIN = (
 
 def test_rules_investors_of_a_round_told_again_join_it(nlp: object) -> None:
     x = _parsed(ROUND_TOLD_AGAIN)
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert round_.role("investee") == "kelvane"
     assert {k for r, k in round_.roles if r == "investor"} == {
         "orvaneventures",
@@ -1295,7 +1301,7 @@ def test_rules_the_subjects_of_an_inverted_relative_join_the_round(nlp: object) 
         "Norvane a bouclé une série A de 18 millions d'euros. L'opération a été menée par "
         "Elvora, qu'ont accompagné Kurvane Partners et le business angel Paul Almeras."
     )
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert round_.role("leadInvestor") == "elvora"
     assert {k for r, k in round_.roles if r == "investor"} == {"kurvanepartners", "paulalmeras"}
 
@@ -1336,7 +1342,7 @@ def test_rules_the_subject_of_a_relative_clause_on_the_round_joins_it(nlp: objec
         "Norvane a bouclé un tour de table de 45 millions de dollars mené par Elvora Capital, "
         "auquel le fonds Kurvane Partners s'est joint."
     )
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert round_.role("leadInvestor") == "elvoracapital"
     assert {k for r, k in round_.roles if r == "investor"} == {"kurvanepartners"}
 
@@ -1356,7 +1362,7 @@ def test_rules_a_list_opening_the_sentence_is_its_subject(nlp: object) -> None:
         "Norvane lève 62 millions de dollars. Novo Holdings, Elvora Partners et le fonds "
         "luxembourgeois Kurvane Capital complètent l'opération."
     )
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert {k for r, k in round_.roles if r == "investor"} == {
         "novoholdings",
         "elvorapartners",
@@ -1528,7 +1534,7 @@ def test_rules_a_value_after_contre_is_no_value_of_the_facts_told_now(nlp: objec
         "par le fonds Merlane Capital, valorise l'entreprise à 2,5 Md€, contre 1,1 milliard "
         "lors de son précédent financement."
     )
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert round_.roles == (("investee", "kelvane"), ("leadInvestor", "merlanecapital"))
     assert round_.value("amount") == Decimal(400_000_000)
     assert [f.value("amount") for f in x.facts if f.cls == "Valuation"] == [
@@ -1550,7 +1556,7 @@ def test_rules_an_investor_brings_an_amount(nlp: object) -> None:
         if f.cls == "Investment"
     }
     assert ("bpifrance", "kelvane", Decimal(18_000_000)) in investments
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert ("investor", "bpifrance") in round_.roles  # its share makes it the round's investor
 
 
@@ -1567,7 +1573,7 @@ def test_rules_investors_joining_the_lead_each_after_par(nlp: object) -> None:
         "rejoint par le fonds américain Brightwood Ventures, par Bpifrance et par le groupe "
         "japonais Hoshina."
     )
-    (round_,) = [f for f in x.facts if f.cls == "FundingRound"]
+    round_ = _round(x)
     assert [k for r, k in round_.roles if r == "investor"] == [
         "brightwoodventures",
         "bpifrance",
