@@ -134,7 +134,7 @@ def test_quantities_an_amount_of_revenue_is_a_measure(text: str, kinds: list[str
 
 def test_quantities_an_amount_whose_currency_is_left_out_takes_the_one_before() -> None:
     text = (
-        "Bpifrance apporte 18 millions d'euros, le fonds X 8 millions et Y 4 millions. Elle "
+        "Vantor Invest apporte 18 millions d'euros, le fonds X 8 millions et Y 4 millions. Elle "
         "compte 2 millions d'utilisateurs. Ses 3 millions ont été investis."
     )
     assert [(q.kind, q.value, q.unit) for q in find_quantities(text)] == [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
@@ -527,8 +527,7 @@ class _FactFinder:
     def earlier(self, q: Quantity) -> bool:
         """'2,5 Md€, contre 1,1 milliard lors de son précédent tour': a quantity after a
         ``kg:earlierValueCue`` is what something was, no fact's value now."""
-        before = fold_word(self.ctx.text[max(0, q.start - 20) : q.start]).split()
-        return bool(before) and before[-1] in self.earlier_cues
+        return _follows(self.ctx.text, q, self.earlier_cues)
 
     def ordinal_of_noun(self, q: Quantity) -> bool:
         """'une première démonstration', 'son premier client': after an indefinite or
@@ -791,7 +790,7 @@ def join_rounds(
                 )
                 continue
         if fact.cls == "Investment" and fact.value("amount") and fact.role("investee"):
-            # "Bpifrance y participe à hauteur de 1,5 M€": an investor's share of the round
+            # "Orvane y participe à hauteur de 1,5 M€": an investor's share of the round
             # just told is an investment of its own, and makes it one of the round's investors
             share = next(
                 (
@@ -884,8 +883,7 @@ def earlier_values(facts: list[Fact], ctx: Context) -> list[Fact]:
             values = _quantity_values(q, info.quantity_roles)
             if not values or not any(r in replaced for r, _ in fact.values):
                 continue  # the fact has no value of this kind to be compared with
-            before = fold_word(ctx.text[max(0, q.start - 20) : q.start]).split()
-            if not before or before[-1] not in info.earlier_value_cues:
+            if not _follows(ctx.text, q, {fold_word(c) for c in info.earlier_value_cues}):
                 continue
             kept = tuple((r, v) for r, v in fact.values if r not in replaced and r != "date")
             earlier = tuple(sorted(kept + tuple(values), key=lambda rv: rv[0]))
@@ -899,6 +897,12 @@ def earlier_values(facts: list[Fact], ctx: Context) -> list[Fact]:
             )
             out.append(replace(fact, values=earlier, evidence=evidence))
     return out
+
+
+def _follows(text: str, q: Quantity, words: Iterable[str]) -> bool:
+    """The word right before the quantity is one of ``words`` (folded)."""
+    before = fold_word(text[max(0, q.start - 20) : q.start]).split()
+    return bool(before) and before[-1] in words
 
 
 def _introducer(ctx: Context, start: int, sentence: int) -> list[str]:

@@ -346,7 +346,7 @@ class _Finder:
                 yield *self._extend(tok.i, tok.i + 1), []
 
     def from_cue_nouns(self) -> Iterable[tuple[int, int, list[tuple[str, float]]]]:
-        """'la start-up nantaise Solvane': a capitalised word inside a sentence that a cue noun
+        """'la start-up nantaise Brovane': a capitalised word inside a sentence that a cue noun
         introduces is a name, when NER missed it (its class is the cue's, voted later)."""
         doc = self.doc
         for tok in tokens(doc):
@@ -429,7 +429,7 @@ class _Finder:
                 if word.isalpha() and word.islower() and word not in _NAME_CONNECTORS:
                     end = j
                     break
-        # "Bpifrance 8 millions": an amount after a name is none of it
+        # "Orvane 8 millions": an amount after a name is none of it
         for j in range(start + 1, end):
             after = self.word(doc[j + 1]) if j + 1 < len(doc) else ""
             if doc[j].like_num and self._measures(after):
@@ -460,7 +460,7 @@ class _Finder:
         if end < len(doc) and self.sentence[end] == sentence and doc[end - 1].whitespace_:
             nxt = self.word(doc[end])
             after = doc[end + 1] if end + 1 < len(doc) else None
-            # not an amount: "Bpifrance 8 millions", "Orvane 12 %"
+            # not an amount: "Orvane 8 millions", "Orvane 12 %"
             is_version = (
                 nxt.isdigit() and len(nxt) <= 2 and not (after and self._measures(self.word(after)))
             )
@@ -942,7 +942,7 @@ class _Finder:
         return bool(opening) and not any("Fin" in t.morph.get("VerbForm") for t in opening)
 
     def after_opening_participle(self, start: int, end: int) -> bool:
-        """'Établi à Valenciennes, X, qui fabrique ..., compte': the name after the comma that
+        """'Établi à Vierzon, X, qui fabrique ..., compte': the name after the comma that
         closes a sentence-opening participle phrase, followed by its relative clause or its
         verb, is the subject however the parser hung it (such sentences often break it)."""
         doc = self.doc

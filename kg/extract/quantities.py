@@ -74,7 +74,7 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
             rf"(?<![\w,.])(?P<num>{_NUMBER})\s*(?:(?P<scale>{scales}){end}\.?\s*)?"
             rf"(?:(?:de|d['’])\s*)?(?P<cur>{currencies}){end}"
         ),
-        # "Bpifrance apporte 18 millions d'euros, le fonds X 8 millions": a scaled number with
+        # "Orvane apporte 18 millions d'euros, le fonds X 8 millions": a scaled number with
         # its currency left out, after an amount of the same sentence
         "money_elided": re.compile(
             rf"(?<![\w,.])(?P<num>{_NUMBER})\s*(?P<scale>{scales}){end}(?!\s*(?:de|d['’]))"
