@@ -1593,3 +1593,8 @@ def test_rules_investors_joining_the_lead_each_after_par(nlp: object) -> None:
         "vantorinvest",
         "hoshina",
     ]
+
+
+def test_rules_a_specialist_named_by_its_trade_is_a_company(nlp: object) -> None:
+    x = _parsed("Brindel avait racheté en 2023 le spécialiste du stockage Vorlane.")
+    assert _classes(x)["vorlane"] == "Company"
