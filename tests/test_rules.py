@@ -1598,3 +1598,16 @@ def test_rules_investors_joining_the_lead_each_after_par(nlp: object) -> None:
 def test_rules_a_specialist_named_by_its_trade_is_a_company(nlp: object) -> None:
     x = _parsed("Brindel avait racheté en 2023 le spécialiste du stockage Vorlane.")
     assert _classes(x)["vorlane"] == "Company"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le groupe Kelvane met la main sur la start-up Tolvane.",
+        "Le groupe Kelvane a mis la main sur la start-up Tolvane.",
+        # the agent of the noun's action is its subject
+        "Le rachat de Tolvane par Kelvane a été finalisé.",
+    ],
+)
+def test_rules_ways_to_acquire_a_company(nlp: object, text: str) -> None:
+    assert _triples(_parsed(text)) == {("kelvane", "acquired", "tolvane")}

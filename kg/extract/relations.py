@@ -401,14 +401,19 @@ class _Extractor:
             if tok.pos_ not in ("NOUN", "PROPN"):
                 continue
             for _, prop in self.cues.nouns.match(doc, tok.i):
-                objs = self.ctx.keys_of(c for c in tok.children if c.dep_ == "nmod")
+                complements = [c for c in tok.children if c.dep_ == "nmod"]
+                # "le rachat de Y par X": the agent of the noun's action is its subject
+                agents = self.ctx.keys_of(c for c in complements if _case(c) == "par")
+                objs = self.ctx.keys_of(c for c in complements if _case(c) != "par")
                 before = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].pos_ != "DET" else tok.i - 2
                 described = (
                     self.ctx.mention_before(before, self.ctx.sentence[tok.i])
                     if before > 0 and doc[before].text == ","
                     else None
                 )
-                if described:  # "Tolvane, partenaire de Kyra": the name before the comma
+                if agents:
+                    subs = agents
+                elif described:  # "Tolvane, partenaire de Kyra": the name before the comma
                     subs = [described[0]]
                 elif tok.dep_ == "appos" and self.ctx.key(tok.head):
                     subs = [self.ctx.key(tok.head) or ""]
