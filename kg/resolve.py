@@ -276,7 +276,7 @@ def _antecedent(
     ]
     if subjects:
         return subjects[-1][1], "subject of the sentence"
-    # a source the article only cites ("d'après La Tribune") is no topic a description could
+    # a source the article only cites ("d'après La Gazette") is no topic a description could
     # continue
     foreground = {k for m, k in candidates if not m.cited}
     candidates = [(m, k) for m, k in candidates if k in foreground]

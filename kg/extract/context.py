@@ -50,7 +50,7 @@ _PLACE_PREPOSITIONS = frozenset({"en", "au", "aux"})
 
 def _after_place_preposition(doc: Doc, start: int) -> bool:
     """The name starting at token ``start`` follows "en", "au", "aux" or "dans" and a
-    determiner ("dans le Grand Est"; not "intégré dans Copilot", "à Copilot")."""
+    determiner ("dans le Grand Est"; not "intégré dans Hélia", "à Hélia")."""
     if start < 2:
         return False
     return fold_word(doc[start - 1].text) in _PLACE_PREPOSITIONS or (
@@ -141,7 +141,7 @@ class Context:
         return tokens(self.doc)[start:end]
 
     def _name_cue_nouns(self, cue_nouns: CueIndex | None) -> None:
-        """'la banque BNP Paribas', 'le modèle X': the cue noun stands for the name after it.
+        """'la banque Korvel Finance', 'le modèle X': the cue noun stands for the name after it.
 
         The parser makes the noun the subject or object and hangs the name below it; mapping
         the noun to the name's entity lets every rule read through it.
@@ -616,7 +616,7 @@ class Context:
                 continue
             for weak, firm in ((a, b), (b, a)):
                 cls, score = self.classes[firm]
-                # people and organisations are coordinated alike ("Bpifrance et X, le fondateur
+                # people and organisations are coordinated alike ("Orvane et X, le fondateur
                 # de Y, ont complété l'opération"): a person is named by two words at least
                 names = [
                     m.text for m in self.resolution.groups[weak].mentions if m.source == "name"

@@ -393,7 +393,7 @@ class _FactFinder:
                 if role == info.object_role and reads_as_verb and self._said_of_a_thing(verb):
                     continue  # "le coût du parc est estimé à 1,1 Md€": no company's value
                 if role == info.object_role:
-                    # "Bpifrance en possède 6 %", "la transaction valorise la société à ...":
+                    # "Orvane en possède 6 %", "la transaction valorise la société à ...":
                     # what the fact is about, when its sentence does not name it, is what the
                     # article is about (not the name nearest to it: "sous réserve du feu vert
                     # de X", "ramenée à 19 % par Y")
@@ -633,7 +633,7 @@ class _FactFinder:
         self, cls: str, i: int, sentence: int, required: str, taken: set[str]
     ) -> str | None:
         """What the clitic "en" of a ``cls`` trigger at token ``i`` stands for: the object of
-        the fact of its class just told ("X détient 41 % du groupe. Bpifrance en possède
+        the fact of its class just told ("X détient 41 % du groupe. Orvane en possède
         6 %"), else the last entity named before it."""
         told = self.told.get(cls)
         if told is not None and told[0] >= sentence - 1 and told[1] not in taken:

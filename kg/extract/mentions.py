@@ -585,7 +585,7 @@ class _Finder:
         # (or indefinite, or abbreviated) cue noun introduces the name
         cue = naming_noun(doc, start, self.is_naming_cue, self.lex.demonym_endings)
         if cue is not None and self._maker_of_plural(cue, start, end):
-            votes.append(("Organization", 2.0))  # "des puces Nvidia": who makes them
+            votes.append(("Organization", 2.0))  # "des puces Kelvane": who makes them
         elif cue is not None:
             votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, cue))
         # "la jeune pousse X", "la start-up X": a cue ending right before the name, whatever
@@ -608,7 +608,7 @@ class _Finder:
                 k -= 1
             if doc[k].pos_ == "NOUN" and self._names_one(doc[k]):
                 votes.extend((cls, 2.0) for _, cls in self.cues.class_nouns.match(doc, k))
-        # "le modèle d'X", "le H100 de X", "le modèle du chinois X": the name after an
+        # "le modèle d'X", "le KX-100 de X", "le modèle du chinois X": the name after an
         # artefact's "de" (and a demonym) is its maker
         de = maker_de(doc, start, self.lex.demonym_endings)
         if de is not None and de >= 1:
@@ -730,9 +730,9 @@ class _Finder:
         )
 
     def _maker_of_plural(self, cue: int, start: int, end: int) -> bool:
-        """'des puces Nvidia', '2 000 serveurs Dell': after an artefact noun in the plural, a
+        """'des puces Kelvane', '2 000 serveurs Dell': after an artefact noun in the plural, a
         plain word (no digit, no code) names who makes them; a code names the model ("des GPU
-        H100")."""
+        KX-100")."""
         words = [self.word(t) for t in self.doc[start:end]]
         return (
             is_plural(self.doc[cue])
@@ -755,7 +755,7 @@ class _Finder:
     def backgrounded(self, head: Token, noun: int | None) -> bool:
         """The name stands in the background of its clause as an agent ("fournie par X") or
         the complement of a noun that is not a title ("le capital de X", "un article de X",
-        "le H100 de X"; not "le patron de X"); a source is too (see ``cited``)."""
+        "le KX-100 de X"; not "le patron de X"); a source is too (see ``cited``)."""
         doc = self.doc
         for tok in conjuncts_up(doc[noun] if noun is not None else head):
             for case in (c for c in tok.children if c.dep_ == "case"):
@@ -1041,7 +1041,7 @@ def find_mentions(doc: Doc, text: str, *, onto: Ontology, lex: Lexicon) -> list[
             or finder.after_opening_participle(start, end)
         )
         if subject and head.head.pos_ == "VERB" and not all_votes:
-            # "Bpifrance apporte 18 M€": what acts in business news is rarely a place, and
+            # "Orvane apporte 18 M€": what acts in business news is rarely a place, and
             # NER's guess is all there is
             ner_votes = [(c, w) for c, w in ner_votes if c != "Place"]
         mentions.append(

@@ -254,7 +254,7 @@ def subjects(verb: Token) -> list[Token]:
 
 
 #: Words that may stand between a cue noun and the name it introduces:
-#: "le fabricant grenoblois de batteries sodium-ion Voltara", "la banque BNP Paribas".
+#: "le fabricant grenoblois de batteries sodium-ion Voltara", "la banque Korvel Finance".
 _NAMING_FILLERS = ("ADJ", "NOUN", "ADP")
 _NAMING_SPAN = 8
 
