@@ -73,9 +73,13 @@ class _FactCues:
             (c, info.name) for info in self.classes for c in info.inverse_verb_cues
         )
         self.functional = frozenset(p.name for p in onto.properties.values() if p.functional)
-        self.earlier = frozenset(
-            fold_word(cue) for info in self.classes for cue in info.earlier_value_cues
-        )
+        # "contre 12 %": the words that give a class's value at an earlier time, folded
+        self.earlier_by_class = {
+            info.name: frozenset(fold_word(cue) for cue in info.earlier_value_cues)
+            for info in self.classes
+            if info.earlier_value_cues
+        }
+        self.earlier = frozenset().union(*self.earlier_by_class.values())
         self.role_preps: dict[str, CueIndex] = {}
         self.role_verbs: dict[str, CueIndex] = {}
         for info in self.classes:
@@ -183,7 +187,7 @@ class _FactFinder:
         self.role_verbs = cues.role_verbs
         self.anaphoric = cues.anaphoric
         self.comparing = cues.comparing
-        self.earlier_cues = cues.earlier
+        self.earlier_cues, self.earlier_by_class = cues.earlier, cues.earlier_by_class
 
     def complement(self, trigger: Token, cls: str) -> list[str]:
         """Entities the trigger takes as complement: syntactic objects, else the next name
@@ -267,7 +271,7 @@ class _FactFinder:
         facts = [self.build(d) for d in ordered]
         facts = holder_facts(ctx, facts, triggered, _quantity_values, self.names_subject_role)
         facts = join_rounds(facts, refers_back=lambda s: self.refers_back("FundingRound", s))
-        facts = earlier_values(facts, ctx)
+        facts = earlier_values(facts, ctx, self.earlier_by_class)
         return _merge_repeats(facts, self.functional, self.ctx.onto)
 
     def remember(self, cls: str, sentence: int, roles: list[tuple[str, str]]) -> None:
@@ -869,27 +873,29 @@ def find_facts(ctx: Context) -> list[Fact]:
 _VALUE_ROLES = {"percent": {"percent", "percentMin", "percentMax"}, "money": {"amount", "currency"}}
 
 
-def earlier_values(facts: list[Fact], ctx: Context) -> list[Fact]:
-    """'porte sa participation à 30 %, contre 12 % jusqu'ici': a quantity after a class's
-    ``kg:earlierValueCue`` gives the fact again, with that value and no date."""
+def earlier_values(facts: list[Fact], ctx: Context, cues: dict[str, frozenset[str]]) -> list[Fact]:
+    """'porte sa participation à 30 %, contre 12 % jusqu'ici': a quantity after one of the
+    folded ``kg:earlierValueCue`` words of the fact's class (``cues``) gives the fact again,
+    with that value and no date."""
     out = list(facts)
-    told = {(f.evidence.sentence, f.values) for f in facts}
+    told = {(f.evidence.sentence, frozenset(f.values)) for f in facts}
     for fact in facts:
         info = ctx.onto.classes[fact.cls]
-        if not info.earlier_value_cues:
+        if fact.cls not in cues:
             continue
         for q in ctx.quantities_in(fact.evidence.sentence):
             replaced = _VALUE_ROLES.get(q.kind, set())
             values = _quantity_values(q, info.quantity_roles)
             if not values or not any(r in replaced for r, _ in fact.values):
                 continue  # the fact has no value of this kind to be compared with
-            if not _follows(ctx.text, q, {fold_word(c) for c in info.earlier_value_cues}):
+            if not _follows(ctx.text, q, cues[fact.cls]):
                 continue
             kept = tuple((r, v) for r, v in fact.values if r not in replaced and r != "date")
             earlier = tuple(sorted(kept + tuple(values), key=lambda rv: rv[0]))
-            if set(values) <= set(fact.values) or (fact.evidence.sentence, earlier) in told:
+            key = (fact.evidence.sentence, frozenset(earlier))
+            if set(values) <= set(fact.values) or key in told:
                 continue
-            told.add((fact.evidence.sentence, earlier))
+            told.add(key)
             evidence = Evidence(
                 sentence=fact.evidence.sentence,
                 start=min(fact.evidence.start, q.start),
